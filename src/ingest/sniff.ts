@@ -1,0 +1,52 @@
+/**
+ * Sniff a CSV file from its first bytes with papaparse: delimiter, BOM, header and a preview.
+ * DuckDB then reads the whole file with the dialect found here, every column as text.
+ */
+import Papa from 'papaparse';
+
+export const DELIMITERS = [',', ';', '\t', '|'] as const;
+export type Delimiter = (typeof DELIMITERS)[number];
+
+export interface Sniffed {
+  delimiter: Delimiter;
+  hasBom: boolean;
+  headers: string[];
+  /** The first data records, as parsed text. */
+  preview: string[][];
+}
+
+export const SNIFF_BYTES = 256 * 1024;
+
+/** Decode the head of a file. A multi-byte character cut at the end is dropped, not mangled. */
+export function decodeHead(bytes: Uint8Array): { text: string; hasBom: boolean } {
+  const hasBom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = hasBom ? bytes.subarray(3) : bytes;
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(body, { stream: true });
+  return { text, hasBom };
+}
+
+/**
+ * Parse the head of a file. `complete` says the text is the whole file; otherwise the last,
+ * possibly cut, record is dropped from the preview.
+ */
+export function sniffText(
+  text: string,
+  hasBom: boolean,
+  complete: boolean,
+  previewRows = 20,
+): Sniffed {
+  const result = Papa.parse<string[]>(text, {
+    delimitersToGuess: [...DELIMITERS],
+    preview: previewRows + 2,
+    skipEmptyLines: true,
+  });
+  const guessed = result.meta.delimiter;
+  const delimiter = (DELIMITERS as readonly string[]).includes(guessed)
+    ? (guessed as Delimiter)
+    : ',';
+  const rows = result.data;
+  // Without the preview limit hit, a head that is not the whole file may end mid-record.
+  if (!complete && !result.meta.truncated && rows.length > 1) rows.pop();
+  const headers = (rows[0] ?? []).map((h) => h.trim());
+  return { delimiter, hasBom, headers, preview: rows.slice(1, previewRows + 1) };
+}

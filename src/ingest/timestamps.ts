@@ -1,0 +1,51 @@
+/**
+ * Timestamp parsing in SQL. Accepted per value:
+ * - ISO 8601 dates and date-times (`T` or a space), optional fraction, with `Z`, `UTC` or an
+ *   offset (`+08:00`, `+0800`, `+08`): converted to UTC by the offset;
+ * - the same without an offset: wall-clock time in the file's time zone (UTC unless set);
+ * - a plain number: epoch milliseconds when its magnitude is at least 1e11, else seconds.
+ * Everything else is unparseable (NULL), and the row is rejected with a reason.
+ */
+
+/** Below this magnitude an epoch number is seconds (1e11 s is the year 5138; 1e11 ms is 1973). */
+export const EPOCH_MS_THRESHOLD = 1e11;
+/** Beyond this magnitude a number is not a plausible epoch in seconds or milliseconds. */
+const EPOCH_MAX = 1e14;
+
+const ISO_PATTERN =
+  '^(\\d{4}-\\d{2}-\\d{2})(?:[Tt ](\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?))?\\s*(Z|z|UTC|utc|GMT|[+-]\\d{2}(?::?\\d{2})?)?$';
+const NUMBER_PATTERN = '^[+-]?\\d+(?:\\.\\d+)?$';
+
+/**
+ * Select-list items that prepare the text expression `v` for {@link timestampFromPartsSql}:
+ * the trimmed text as `${name}_x` and its ISO parts as the struct `${name}_p`.
+ */
+export function timestampPartsSql(v: string, name: string): string {
+  return `trim(${v}) AS ${name}_x, regexp_extract(trim(${v}), '${ISO_PATTERN}', ['d', 't', 'z']) AS ${name}_p`;
+}
+
+/**
+ * A SQL expression over the columns made by {@link timestampPartsSql} that yields the UTC
+ * TIMESTAMP, or NULL when the text is empty or unparseable. `naiveToUtc` turns a wall-clock
+ * TIMESTAMP expression of the file's zone into UTC (identity for UTC files).
+ */
+export function timestampFromPartsSql(
+  name: string,
+  naiveToUtc: (expr: string) => string = (e) => e,
+): string {
+  const x = `${name}_x`;
+  const p = `${name}_p`;
+  const wall = `try_cast(${p}.d || ' ' || CASE WHEN ${p}.t = '' THEN '00:00:00' ELSE replace(${p}.t, ',', '.') END AS TIMESTAMP)`;
+  const zz = `replace(${p}.z, ':', '')`;
+  const offsetMinutes = `(CASE WHEN left(${p}.z, 1) = '-' THEN -1 ELSE 1 END) * (CAST(substr(${zz}, 2, 2) AS INTEGER) * 60 + CASE WHEN length(${zz}) = 5 THEN CAST(substr(${zz}, 4, 2) AS INTEGER) ELSE 0 END)`;
+  const num = `try_cast(${x} AS DOUBLE)`;
+  return `(CASE WHEN ${x} IS NULL OR ${x} = '' THEN NULL
+    WHEN regexp_full_match(${x}, '${NUMBER_PATTERN}') THEN
+      CASE WHEN abs(${num}) >= ${EPOCH_MAX} THEN NULL
+        WHEN abs(${num}) >= ${EPOCH_MS_THRESHOLD} THEN make_timestamp(CAST(round(${num} * 1000) AS BIGINT))
+        ELSE make_timestamp(CAST(round(${num} * 1000000) AS BIGINT)) END
+    WHEN ${p}.d = '' THEN NULL
+    WHEN ${p}.z = '' THEN ${naiveToUtc(wall)}
+    WHEN ${p}.z IN ('Z', 'z', 'UTC', 'utc', 'GMT') THEN ${wall}
+    ELSE ${wall} - to_minutes(CAST(${offsetMinutes} AS BIGINT)) END)`;
+}
