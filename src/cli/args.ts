@@ -1,0 +1,175 @@
+/** Arguments of `npm run analyze`; every mistake becomes a UsageError (exit code 2). */
+import { existsSync, statSync } from 'node:fs';
+import { isValidZone } from '../metrics/time-zone.ts';
+import type { Role, TableName } from '../ingest/roles.ts';
+import { rolesOf } from '../ingest/roles.ts';
+
+export type Granularity = 'hour' | 'day' | 'week' | 'month';
+export type CohortGranularity = 'day' | 'week' | 'month';
+
+export interface AnalyzeArgs {
+  signups: string[];
+  posts: string[];
+  out: string;
+  granularity: Granularity;
+  cohort: CohortGranularity;
+  tz: string;
+  sourceTz: string;
+  map: Record<TableName, Partial<Record<Role, string>>>;
+  baseline: { from: string; to: string } | null;
+  surgeStart: string | null;
+  madMultiplier: number;
+  medianMultiplier: number;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `usage: npm run analyze -- --signups FILE [--signups FILE ...] --posts FILE [--posts FILE ...] --out DIR
+       [--granularity hour|day|week|month] [--cohort day|week|month] [--tz ZONE]
+       [--source-tz ZONE] [--map signups.user_id="User ID"] [--baseline FROM..TO]
+       [--surge-start DATE] [--mad-multiplier 3] [--median-multiplier 2]`;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function parseArgs(argv: readonly string[]): AnalyzeArgs {
+  const args: AnalyzeArgs = {
+    signups: [],
+    posts: [],
+    out: '',
+    granularity: 'day',
+    cohort: 'week',
+    tz: 'UTC',
+    sourceTz: 'UTC',
+    map: { signups: {}, posts: {} },
+    baseline: null,
+    surgeStart: null,
+    madMultiplier: 3,
+    medianMultiplier: 2,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i] as string;
+    const eq = raw.indexOf('=');
+    const flag = raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw;
+    const inline = raw.startsWith('--') && eq > 0 ? raw.slice(eq + 1) : undefined;
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--signups':
+        args.signups.push(existingFile(value()));
+        break;
+      case '--posts':
+        args.posts.push(existingFile(value()));
+        break;
+      case '--out':
+        args.out = value();
+        break;
+      case '--granularity':
+        args.granularity = oneOf(flag, value(), ['hour', 'day', 'week', 'month'] as const);
+        break;
+      case '--cohort':
+        args.cohort = oneOf(flag, value(), ['day', 'week', 'month'] as const);
+        break;
+      case '--tz':
+        args.tz = zone(flag, value());
+        break;
+      case '--source-tz':
+        args.sourceTz = zone(flag, value());
+        break;
+      case '--map':
+        addMapping(args.map, value());
+        break;
+      case '--baseline': {
+        const m = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(value());
+        if (
+          !m ||
+          !validDate(m[1] as string) ||
+          !validDate(m[2] as string) ||
+          (m[1] as string) > (m[2] as string)
+        ) {
+          throw new UsageError(
+            '--baseline takes FROM..TO as two dates, e.g. 2025-01-01..2025-01-14',
+          );
+        }
+        args.baseline = { from: m[1] as string, to: m[2] as string };
+        break;
+      }
+      case '--surge-start': {
+        const v = value();
+        if (!validDate(v)) throw new UsageError('--surge-start takes a date like 2025-01-13');
+        args.surgeStart = v;
+        break;
+      }
+      case '--mad-multiplier':
+        args.madMultiplier = positive(flag, value());
+        break;
+      case '--median-multiplier':
+        args.medianMultiplier = positive(flag, value());
+        break;
+      case '--help':
+      case '-h':
+        throw new UsageError('');
+      default:
+        throw new UsageError(`unknown argument: ${raw}`);
+    }
+  }
+  if (args.signups.length === 0) throw new UsageError('at least one --signups FILE is required');
+  if (args.posts.length === 0) throw new UsageError('at least one --posts FILE is required');
+  if (!args.out) throw new UsageError('--out DIR is required');
+  return args;
+}
+
+function existingFile(p: string): string {
+  if (!existsSync(p) || !statSync(p).isFile()) throw new UsageError(`no such file: ${p}`);
+  return p;
+}
+
+function oneOf<T extends string>(flag: string, v: string, options: readonly T[]): T {
+  if (!(options as readonly string[]).includes(v))
+    throw new UsageError(`${flag} must be one of ${options.join(', ')}`);
+  return v as T;
+}
+
+function zone(flag: string, v: string): string {
+  if (!isValidZone(v))
+    throw new UsageError(`${flag}: unknown time zone "${v}" (use an IANA name like Asia/Shanghai)`);
+  return v;
+}
+
+function positive(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} takes a non-negative number`);
+  return n;
+}
+
+function validDate(s: string): boolean {
+  if (!DATE.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** `signups.user_id=User ID` (one table) or `user_id=uid` (both tables that have the role). */
+function addMapping(map: AnalyzeArgs['map'], spec: string): void {
+  const m = /^(?:(signups|posts)\.)?([a-z_]+)=(.*)$/s.exec(spec);
+  if (!m)
+    throw new UsageError(
+      `--map takes table.role="Header", e.g. signups.user_id="User ID" (got ${spec})`,
+    );
+  const tables: TableName[] = m[1] ? [m[1] as TableName] : ['signups', 'posts'];
+  const role = m[2] as Role;
+  const header = (m[3] as string).replace(/^"(.*)"$/s, '$1');
+  let used = false;
+  for (const t of tables) {
+    if (rolesOf(t).includes(role)) {
+      map[t][role] = header;
+      used = true;
+    }
+  }
+  if (!used)
+    throw new UsageError(
+      `--map: "${role}" is not a role of ${tables.join(' or ')} (roles: ${rolesOf(tables[0] as TableName).join(', ')})`,
+    );
+}
