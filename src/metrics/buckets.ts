@@ -1,0 +1,61 @@
+/**
+ * Buckets in the report time zone. Instants are UTC TIMESTAMPs; they are shifted to local
+ * wall-clock time with plain SQL (see time-zone.ts) and truncated there, so a bucket is a local
+ * hour, day, ISO week (Monday 00:00) or month.
+ */
+import { sqlString } from '../db/engine.ts';
+import type { Engine } from '../db/engine.ts';
+import type { DataRange, Granularity } from './params.ts';
+import { utcToLocalSql } from './time-zone.ts';
+
+/** A UTC TIMESTAMP expression as local wall-clock time in `tz`. */
+export function localSql(expr: string, tz: string, range: DataRange): string {
+  return utcToLocalSql(expr, tz, range.minMs, range.maxMs);
+}
+
+/** The bucket start (local wall clock) of a local TIMESTAMP expression. */
+export function bucketSql(localExpr: string, g: Granularity): string {
+  return `date_trunc('${g}', ${localExpr})`;
+}
+
+/** The label of a bucket start: `YYYY-MM-DD`, or `YYYY-MM-DDTHH:00` for hours. */
+export function labelSql(bucketExpr: string, g: Granularity): string {
+  return g === 'hour'
+    ? `strftime(${bucketExpr}, '%Y-%m-%dT%H:00')`
+    : `strftime(${bucketExpr}, '%Y-%m-%d')`;
+}
+
+export function intervalSql(g: Granularity): string {
+  return `INTERVAL 1 ${g.toUpperCase()}`;
+}
+
+/** A date literal as a local TIMESTAMP at midnight. */
+export function dateSql(date: string): string {
+  return `CAST(${sqlString(date)} AS TIMESTAMP)`;
+}
+
+/** Whole buckets from bucket `a` to bucket `b` (both truncated). */
+export function periodsBetweenSql(a: string, b: string, g: Granularity): string {
+  switch (g) {
+    case 'hour':
+      return `CAST(date_diff('hour', ${a}, ${b}) AS INTEGER)`;
+    case 'day':
+      return `CAST(date_diff('day', ${a}, ${b}) AS INTEGER)`;
+    case 'week':
+      return `CAST(date_diff('day', ${a}, ${b}) // 7 AS INTEGER)`;
+    case 'month':
+      return `CAST((year(${b}) - year(${a})) * 12 + month(${b}) - month(${a}) AS INTEGER)`;
+  }
+}
+
+/** The instants the loaded tables span, needed for time-zone SQL. Null when nothing is loaded. */
+export async function loadDataRange(engine: Engine): Promise<DataRange | null> {
+  const rows = await engine.query<{ lo: number | null; hi: number | null }>(
+    `SELECT epoch_ms(min(lo)) AS lo, epoch_ms(max(hi)) AS hi FROM (
+       SELECT min(signup_at) AS lo, max(signup_at) AS hi FROM signups
+       UNION ALL SELECT min(created_at), max(created_at) FROM posts)`,
+  );
+  const r = rows[0];
+  if (!r || r.lo == null || r.hi == null) return null;
+  return { minMs: r.lo, maxMs: r.hi, endMs: r.hi };
+}
