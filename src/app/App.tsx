@@ -1,22 +1,116 @@
-/** The shell: header, the start screen and the ingest report. */
+/** The shell: header, view tabs, the global filter bar, notices and the current view. */
+import { useEffect } from 'react';
+import type { KeyboardEvent } from 'react';
 import { UploadView } from '../views/upload/UploadView.tsx';
 import { IngestReportView } from '../views/upload/IngestReportView.tsx';
+import { WavesView } from '../views/waves/WavesView.tsx';
+import { MixView } from '../views/mix/MixView.tsx';
+import { RetentionView } from '../views/retention/RetentionView.tsx';
+import { useViewState } from '../state/use-view-state.ts';
+import { VIEWS } from '../state/view-state.ts';
+import type { ViewName } from '../state/view-state.ts';
 import { useIngest } from './use-ingest.ts';
+import { useContext } from './use-analysis.ts';
+import { clearQueryCache } from './use-query.ts';
+import { FilterBar } from './FilterBar.tsx';
+
+const TITLES: Record<ViewName, string> = {
+  data: 'Data',
+  waves: 'Waves',
+  mix: 'Content mix',
+  retention: 'Retention',
+};
 
 export function App() {
   const ingest = useIngest();
+  const { state, update, notices, dismissNotices } = useViewState();
+  const ctx = useContext(state, ingest.version);
+  const hasData = Boolean(ctx.data);
+
+  useEffect(() => {
+    if (ingest.version > 0) clearQueryCache();
+  }, [ingest.version]);
+
+  const onTabKey = (e: KeyboardEvent) => {
+    const i = VIEWS.indexOf(state.view);
+    const next =
+      e.key === 'ArrowRight'
+        ? (i + 1) % VIEWS.length
+        : e.key === 'ArrowLeft'
+          ? (i + VIEWS.length - 1) % VIEWS.length
+          : -1;
+    if (next >= 0) {
+      e.preventDefault();
+      update({ view: VIEWS[next] as ViewName });
+      document.getElementById(`tab-${VIEWS[next]}`)?.focus();
+    }
+  };
+
   return (
     <div className="app">
       <header className="app-header">
         <h1>Surgescope</h1>
-        <p className="muted">Onboarding surges: waves, content drift and retention. Your files never leave this machine.</p>
+        <p className="muted">
+          Onboarding surges: waves, content drift and retention. Your files never leave this
+          machine.
+        </p>
       </header>
-      <main>
-        <UploadView state={ingest.state} onLoad={(items) => void ingest.load(items)} onCancel={() => void ingest.cancel()} />
-        {ingest.report ? (
-          <IngestReportView report={ingest.report} />
+      {notices.length > 0 && (
+        <div className="notice" role="alert">
+          <ul>
+            {notices.map((n, i) => (
+              <li key={i}>{n}</li>
+            ))}
+          </ul>
+          <button type="button" className="small" onClick={dismissNotices}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      <nav role="tablist" aria-label="Views" className="tabs" onKeyDown={onTabKey}>
+        {VIEWS.map((v) => (
+          <button
+            key={v}
+            id={`tab-${v}`}
+            role="tab"
+            type="button"
+            aria-selected={state.view === v}
+            aria-controls="view-panel"
+            tabIndex={state.view === v ? 0 : -1}
+            onClick={() => update({ view: v })}
+          >
+            {TITLES[v]}
+          </button>
+        ))}
+      </nav>
+      {hasData && ctx.data && state.view !== 'data' && (
+        <FilterBar ctx={ctx.data} state={state} update={update} version={ingest.version} />
+      )}
+      <main id="view-panel" role="tabpanel" aria-labelledby={`tab-${state.view}`}>
+        {state.view === 'data' || !ctx.data ? (
+          <>
+            {state.view !== 'data' && (
+              <p className="empty">Load data first: this view needs signups and posts.</p>
+            )}
+            <UploadView
+              state={ingest.state}
+              onLoad={(items) => void ingest.load(items)}
+              onCancel={() => void ingest.cancel()}
+            />
+            {ingest.report ? (
+              <IngestReportView report={ingest.report} />
+            ) : (
+              <p className="empty">
+                No data loaded yet. Load the sample or your own exports to begin.
+              </p>
+            )}
+          </>
+        ) : state.view === 'waves' ? (
+          <WavesView ctx={ctx.data} state={state} update={update} />
+        ) : state.view === 'mix' ? (
+          <MixView ctx={ctx.data} state={state} update={update} />
         ) : (
-          <p className="empty">No data loaded yet. Load the sample or your own exports to begin.</p>
+          <RetentionView ctx={ctx.data} state={state} update={update} />
         )}
       </main>
     </div>

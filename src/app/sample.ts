@@ -2,10 +2,11 @@
 import { bufferInput } from '../ingest/input-file.ts';
 import type { InputFile } from '../ingest/input-file.ts';
 
-const urls = import.meta.glob('../../data/sample/*.csv', { query: '?url', import: 'default', eager: true }) as Record<
-  string,
-  string
->;
+const urls = import.meta.glob('../../data/sample/*.csv', {
+  query: '?url',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>;
 
 export const SAMPLE_FILES = Object.entries(urls)
   .map(([path, url]) => ({ name: path.split('/').pop() as string, url }))
@@ -20,5 +21,7 @@ export async function fetchSample(signal?: AbortSignal): Promise<InputFile[]> {
       return bufferInput(name, new Uint8Array(await res.arrayBuffer()));
     }),
   );
-  return files.sort((a, b) => Number(b.name.startsWith('signups')) - Number(a.name.startsWith('signups')));
+  return files.sort(
+    (a, b) => Number(b.name.startsWith('signups')) - Number(a.name.startsWith('signups')),
+  );
 }

@@ -48,7 +48,10 @@ export function useIngest() {
         setState({ status: 'idle' });
       } catch (err) {
         if (err instanceof LoadCancelled || abort.signal.aborted) {
-          setState({ status: 'error', message: 'Loading was cancelled. The data loaded before it is unchanged.' });
+          setState({
+            status: 'error',
+            message: 'Loading was cancelled. The data loaded before it is unchanged.',
+          });
         } else {
           setState({ status: 'error', message: err instanceof Error ? err.message : String(err) });
         }

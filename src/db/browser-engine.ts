@@ -29,7 +29,8 @@ export function browserEngine(): Promise<Engine> {
 }
 
 async function openBrowserEngine(): Promise<Engine> {
-  if (typeof Worker === 'undefined') throw new Error('This browser has no Web Workers; Surgescope needs them to run DuckDB.');
+  if (typeof Worker === 'undefined')
+    throw new Error('This browser has no Web Workers; Surgescope needs them to run DuckDB.');
   const bundle = await duckdb.selectBundle(BUNDLES);
   const worker = new Worker(bundle.mainWorker as string);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
@@ -49,6 +50,13 @@ async function openBrowserEngine(): Promise<Engine> {
 
 function wrap(db: duckdb.AsyncDuckDB, conn: duckdb.AsyncDuckDBConnection, worker: Worker): Engine {
   let closed = false;
+  // One connection serves the app; statements take turns so a streamed result is never cut off.
+  let queue: Promise<unknown> = Promise.resolve();
+  const turn = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work, work);
+    queue = next.catch(() => {});
+    return next;
+  };
   // Statements run through `send` so that a long one (a 10M-row CSV read) can be cancelled.
   const run = async (sql: string): Promise<Table> => {
     if (closed) throw new Error('The database is closed.');
@@ -59,22 +67,31 @@ function wrap(db: duckdb.AsyncDuckDB, conn: duckdb.AsyncDuckDBConnection, worker
   };
   return {
     kind: 'browser',
-    async query<T extends Row = Row>(sql: string, params?: readonly SqlParam[]): Promise<T[]> {
-      if (!params || params.length === 0) return tableToRows<T>(await run(sql));
-      const stmt = await conn.prepare(sql);
-      try {
-        return tableToRows<T>(await stmt.query(...params));
-      } finally {
-        await stmt.close();
-      }
+    query<T extends Row = Row>(sql: string, params?: readonly SqlParam[]): Promise<T[]> {
+      return turn(async () => {
+        if (!params || params.length === 0) return tableToRows<T>(await run(sql));
+        const stmt = await conn.prepare(sql);
+        try {
+          return tableToRows<T>(await stmt.query(...params));
+        } finally {
+          await stmt.close();
+        }
+      });
     },
-    async exec(sql: string): Promise<void> {
-      await run(sql);
+    exec(sql: string): Promise<void> {
+      return turn(async () => {
+        await run(sql);
+      });
     },
     async registerFile(name: string, source: FileSource): Promise<string> {
       const target = UPLOAD_DIR + name;
       if (source.kind === 'browser-file') {
-        await db.registerFileHandle(target, source.file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+        await db.registerFileHandle(
+          target,
+          source.file,
+          duckdb.DuckDBDataProtocol.BROWSER_FILEREADER,
+          true,
+        );
       } else if (source.kind === 'buffer') {
         await db.registerFileBuffer(target, source.bytes);
       } else {

@@ -21,7 +21,8 @@ export function IngestReportView({ report }: { report: IngestReport }) {
         <div>
           <dt>Authors missing from signups</dt>
           <dd data-testid="fact-unknown-authors">
-            {report.authors_not_in_signups.toLocaleString()} ({report.posts_by_unknown_authors.toLocaleString()} posts)
+            {report.authors_not_in_signups.toLocaleString()} (
+            {report.posts_by_unknown_authors.toLocaleString()} posts)
           </dd>
         </div>
         <div>
@@ -58,7 +59,8 @@ export function IngestReportView({ report }: { report: IngestReport }) {
         f.error || f.rejects.length > 0 ? (
           <details key={`${f.file}-rejects-${i}`} open={Boolean(f.error)}>
             <summary>
-              {f.file}: {f.error ? 'not loaded' : `${f.rows_rejected.toLocaleString()} rejected rows`}
+              {f.file}:{' '}
+              {f.error ? 'not loaded' : `${f.rows_rejected.toLocaleString()} rejected rows`}
             </summary>
             {f.error && (
               <p role="alert" className="error">
@@ -87,7 +89,8 @@ export function IngestReportView({ report }: { report: IngestReport }) {
             )}
             {f.rejects.length > 200 || f.rejects_not_listed > 0 ? (
               <p className="muted">
-                Showing 200 of {(f.rejects.length + f.rejects_not_listed).toLocaleString()} rejected rows.
+                Showing 200 of {(f.rejects.length + f.rejects_not_listed).toLocaleString()} rejected
+                rows.
               </p>
             ) : null}
           </details>

@@ -44,16 +44,26 @@ export function UploadView(props: {
 
   const loadPending = () => {
     // Signups first: the author groups of posts depend on them.
-    const ordered = [...pending].sort((a, b) => Number(b.table === 'signups') - Number(a.table === 'signups'));
+    const ordered = [...pending].sort(
+      (a, b) => Number(b.table === 'signups') - Number(a.table === 'signups'),
+    );
     props.onLoad(
-      ordered.map((p) => ({ input: browserFileInput(p.file), options: p.table ? { table: p.table } : {} })),
+      ordered.map((p) => ({
+        input: browserFileInput(p.file),
+        options: p.table ? { table: p.table } : {},
+      })),
     );
     setPending([]);
   };
 
   const loadSample = async () => {
     const files = await fetchSample();
-    props.onLoad(files.map((input) => ({ input, options: { table: input.name.startsWith('signups') ? 'signups' : 'posts' } })));
+    props.onLoad(
+      files.map((input) => ({
+        input,
+        options: { table: input.name.startsWith('signups') ? 'signups' : 'posts' },
+      })),
+    );
   };
 
   return (
@@ -84,7 +94,11 @@ export function UploadView(props: {
             }}
           />
         </label>
-        <button type="button" disabled={loading || SAMPLE_FILES.length === 0} onClick={() => void loadSample()}>
+        <button
+          type="button"
+          disabled={loading || SAMPLE_FILES.length === 0}
+          onClick={() => void loadSample()}
+        >
           Load sample data
         </button>
       </div>
@@ -112,7 +126,11 @@ export function UploadView(props: {
                       aria-label={`Table for ${p.file.name}`}
                       value={p.table}
                       onChange={(e) =>
-                        setPending((all) => all.map((x, j) => (j === i ? { ...x, table: e.target.value as TableName | '' } : x)))
+                        setPending((all) =>
+                          all.map((x, j) =>
+                            j === i ? { ...x, table: e.target.value as TableName | '' } : x,
+                          ),
+                        )
                       }
                     >
                       <option value="">Choose…</option>
@@ -121,7 +139,10 @@ export function UploadView(props: {
                     </select>
                   </td>
                   <td>
-                    <button type="button" onClick={() => setPending((all) => all.filter((_, j) => j !== i))}>
+                    <button
+                      type="button"
+                      onClick={() => setPending((all) => all.filter((_, j) => j !== i))}
+                    >
                       Remove <span className="visually-hidden">{p.file.name}</span>
                     </button>
                   </td>

@@ -1,0 +1,193 @@
+/**
+ * The view state: everything that decides what the dashboard shows. It lives in the URL so a
+ * link reproduces the view. A URL is untrusted input: each field is read through a zod schema,
+ * and anything invalid or unknown falls back to its default with a notice.
+ */
+import { z } from 'zod';
+import { isValidZone } from '../metrics/time-zone.ts';
+
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a date');
+const label = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:00)?$/);
+const column = z.string().min(1).max(64);
+const value = z.string().max(200);
+
+export const VIEWS = ['data', 'waves', 'mix', 'retention'] as const;
+export type ViewName = (typeof VIEWS)[number];
+
+export const segmentFilterSchema = z.object({
+  table: z.enum(['signups', 'posts']),
+  column,
+  values: z.array(value).min(1).max(50),
+});
+
+export const viewStateSchema = z.object({
+  view: z.enum(VIEWS),
+  granularity: z.enum(['hour', 'day', 'week', 'month']),
+  from: date.nullable(),
+  to: date.nullable(),
+  filters: z.array(segmentFilterSchema).max(10),
+  breakdown: column.nullable(),
+  baselineFrom: date.nullable(),
+  baselineTo: date.nullable(),
+  madMultiplier: z.number().min(0).max(50),
+  medianMultiplier: z.number().min(0).max(100),
+  surgeStart: label.nullable(),
+  wave: z.number().int().min(0).max(999).nullable(),
+  group: z.enum(['all', 'new', 'existing']),
+  moversFrom: date.nullable(),
+  moversTo: date.nullable(),
+  retentionMode: z.enum(['on', 'on_or_after']),
+  cohort: z.enum(['day', 'week', 'month']),
+  cohorts: z.array(date).max(12),
+  tz: z.string().max(64).refine(isValidZone, 'unknown time zone'),
+  fingerprint: z
+    .string()
+    .regex(/^[0-9a-z-]{1,80}$/)
+    .nullable(),
+});
+
+export type ViewState = z.infer<typeof viewStateSchema>;
+
+export const DEFAULT_STATE: ViewState = {
+  view: 'data',
+  granularity: 'day',
+  from: null,
+  to: null,
+  filters: [],
+  breakdown: null,
+  baselineFrom: null,
+  baselineTo: null,
+  madMultiplier: 3,
+  medianMultiplier: 2,
+  surgeStart: null,
+  wave: null,
+  group: 'new',
+  moversFrom: null,
+  moversTo: null,
+  retentionMode: 'on',
+  cohort: 'week',
+  cohorts: [],
+  tz: 'UTC',
+  fingerprint: null,
+};
+
+type Key = keyof ViewState;
+
+/** URL parameter names: short, stable, one per field. */
+const PARAM: Record<Key, string> = {
+  view: 'view',
+  granularity: 'g',
+  from: 'from',
+  to: 'to',
+  filters: 'f',
+  breakdown: 'by',
+  baselineFrom: 'bf',
+  baselineTo: 'bt',
+  madMultiplier: 'k',
+  medianMultiplier: 'm',
+  surgeStart: 'surge',
+  wave: 'wave',
+  group: 'grp',
+  moversFrom: 'mf',
+  moversTo: 'mt',
+  retentionMode: 'rm',
+  cohort: 'cg',
+  cohorts: 'c',
+  tz: 'tz',
+  fingerprint: 'data',
+};
+
+const NUMERIC: Key[] = ['madMultiplier', 'medianMultiplier', 'wave'];
+
+/** Longest URL we read; anything longer is refused as a whole. */
+export const MAX_URL_PARAMS_LENGTH = 8000;
+
+/** Filters travel as `table.column:v1|v2` with each part URI-encoded, one `f` per filter. */
+function decodeFilter(s: string): unknown {
+  const m = /^(signups|posts)\.([^:]+):(.*)$/s.exec(s);
+  if (!m) return s;
+  try {
+    return {
+      table: m[1],
+      column: decodeURIComponent(m[2] as string),
+      values: (m[3] as string).split('|').map((v) => decodeURIComponent(v)),
+    };
+  } catch {
+    return s; // malformed escapes: the schema rejects the raw string
+  }
+}
+
+function encodeFilter(f: ViewState['filters'][number]): string {
+  return `${f.table}.${encodeURIComponent(f.column)}:${f.values.map((v) => encodeURIComponent(v)).join('|')}`;
+}
+
+export interface ParsedState {
+  state: ViewState;
+  /** Human-readable notes about what was ignored. */
+  notices: string[];
+}
+
+/** Read a view state from URL search parameters, field by field, falling back to defaults. */
+export function parseViewState(search: string): ParsedState {
+  const notices: string[] = [];
+  if (search.length > MAX_URL_PARAMS_LENGTH) {
+    return {
+      state: DEFAULT_STATE,
+      notices: ['The link was too long to be a Surgescope view; showing the default view.'],
+    };
+  }
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(search);
+  } catch {
+    return {
+      state: DEFAULT_STATE,
+      notices: ['The link could not be read; showing the default view.'],
+    };
+  }
+  const state: Record<string, unknown> = { ...DEFAULT_STATE };
+  const known = new Set(Object.values(PARAM));
+  for (const name of new Set(params.keys())) {
+    if (!known.has(name)) notices.push(`Ignored an unknown link setting "${name.slice(0, 40)}".`);
+  }
+  for (const key of Object.keys(PARAM) as Key[]) {
+    const name = PARAM[key];
+    const all = params.getAll(name);
+    if (all.length === 0) continue;
+    let raw: unknown;
+    if (key === 'filters') raw = all.map(decodeFilter);
+    else if (key === 'cohorts') raw = (all[0] ?? '').split(',').filter(Boolean);
+    else if (NUMERIC.includes(key)) raw = all[0] === '' ? null : Number(all[0]);
+    else raw = all[0] === '' ? null : all[0];
+    const shape = viewStateSchema.shape[key];
+    const parsed = shape.safeParse(raw);
+    if (parsed.success) state[key] = parsed.data;
+    else notices.push(`Ignored an invalid value for "${name}" in the link; using the default.`);
+  }
+  const full = viewStateSchema.safeParse(state);
+  if (!full.success)
+    return {
+      state: DEFAULT_STATE,
+      notices: [...notices, 'The link did not describe a valid view; showing the default view.'],
+    };
+  return { state: full.data, notices };
+}
+
+/** Write a view state as URL search parameters; defaults are left out so links stay short. */
+export function serializeViewState(state: ViewState): string {
+  const valid = viewStateSchema.parse(state);
+  const params = new URLSearchParams();
+  for (const key of Object.keys(PARAM) as Key[]) {
+    const v = valid[key];
+    const d = DEFAULT_STATE[key];
+    if (JSON.stringify(v) === JSON.stringify(d)) continue;
+    const name = PARAM[key];
+    if (key === 'filters') for (const f of valid.filters) params.append(name, encodeFilter(f));
+    else if (key === 'cohorts') params.set(name, valid.cohorts.join(','));
+    else params.set(name, v === null ? '' : String(v));
+  }
+  return params.toString();
+}

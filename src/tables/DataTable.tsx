@@ -1,0 +1,106 @@
+/** A sortable table over @tanstack/react-table, with a formula-safe CSV download. */
+import { useState } from 'react';
+import {
+  flexRender,
+  getCoreRowModel,
+  getSortedRowModel,
+  useReactTable,
+} from '@tanstack/react-table';
+import type { ColumnDef, SortingState } from '@tanstack/react-table';
+import { downloadText, toSafeCsv } from '../share/csv-export.ts';
+
+export interface DataTableProps<T> {
+  caption: string;
+  columns: ColumnDef<T, unknown>[];
+  data: T[];
+  /** File name for the CSV download; no button when absent. */
+  csvName?: string;
+  testId?: string;
+  maxRows?: number;
+}
+
+export function DataTable<T>(props: DataTableProps<T>) {
+  const [sorting, setSorting] = useState<SortingState>([]);
+  const table = useReactTable({
+    data: props.data,
+    columns: props.columns,
+    state: { sorting },
+    onSortingChange: setSorting,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+  });
+  const rows = table.getRowModel().rows;
+  const shown = props.maxRows ? rows.slice(0, props.maxRows) : rows;
+  const exportCsv = () => {
+    const leaf = table.getAllLeafColumns();
+    const headers = leaf.map((c) =>
+      typeof c.columnDef.header === 'string' ? c.columnDef.header : c.id,
+    );
+    const body = rows.map((r) => leaf.map((c) => r.getValue(c.id)));
+    downloadText(props.csvName as string, toSafeCsv(headers, body));
+  };
+  return (
+    <div className="data-table">
+      <table data-testid={props.testId}>
+        <caption>
+          {props.caption}
+          {props.csvName && (
+            <button type="button" className="small" onClick={exportCsv}>
+              Download CSV
+            </button>
+          )}
+        </caption>
+        <thead>
+          {table.getHeaderGroups().map((hg) => (
+            <tr key={hg.id}>
+              {hg.headers.map((h) => {
+                const sorted = h.column.getIsSorted();
+                return (
+                  <th
+                    key={h.id}
+                    scope="col"
+                    aria-sort={
+                      sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'
+                    }
+                  >
+                    <button
+                      type="button"
+                      className="th-sort"
+                      onClick={h.column.getToggleSortingHandler()}
+                    >
+                      {flexRender(h.column.columnDef.header, h.getContext())}
+                      <span aria-hidden="true">
+                        {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
+                      </span>
+                    </button>
+                  </th>
+                );
+              })}
+            </tr>
+          ))}
+        </thead>
+        <tbody>
+          {shown.map((r) => (
+            <tr key={r.id}>
+              {r.getVisibleCells().map((c) => (
+                <td key={c.id}>{flexRender(c.column.columnDef.cell, c.getContext())}</td>
+              ))}
+            </tr>
+          ))}
+          {rows.length === 0 && (
+            <tr>
+              <td colSpan={props.columns.length} className="muted">
+                No rows.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {props.maxRows && rows.length > props.maxRows ? (
+        <p className="muted">
+          Showing {props.maxRows} of {rows.length} rows; the CSV has them all.
+        </p>
+      ) : null}
+    </div>
+  );
+}
