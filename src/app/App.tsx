@@ -86,32 +86,34 @@ export function App() {
       {hasData && ctx.data && state.view !== 'data' && (
         <FilterBar ctx={ctx.data} state={state} update={update} version={ingest.version} />
       )}
-      <main id="view-panel" role="tabpanel" aria-labelledby={`tab-${state.view}`}>
-        {state.view === 'data' || !ctx.data ? (
-          <>
-            {state.view !== 'data' && (
-              <p className="empty">Load data first: this view needs signups and posts.</p>
-            )}
-            <UploadView
-              state={ingest.state}
-              onLoad={(items) => void ingest.load(items)}
-              onCancel={() => void ingest.cancel()}
-            />
-            {ingest.report ? (
-              <IngestReportView report={ingest.report} />
-            ) : (
-              <p className="empty">
-                No data loaded yet. Load the sample or your own exports to begin.
-              </p>
-            )}
-          </>
-        ) : state.view === 'waves' ? (
-          <WavesView ctx={ctx.data} state={state} update={update} />
-        ) : state.view === 'mix' ? (
-          <MixView ctx={ctx.data} state={state} update={update} />
-        ) : (
-          <RetentionView ctx={ctx.data} state={state} update={update} />
-        )}
+      <main>
+        <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${state.view}`}>
+          {state.view === 'data' || !ctx.data ? (
+            <>
+              {state.view !== 'data' && (
+                <p className="empty">Load data first: this view needs signups and posts.</p>
+              )}
+              <UploadView
+                state={ingest.state}
+                onLoad={(items) => void ingest.load(items)}
+                onCancel={() => void ingest.cancel()}
+              />
+              {ingest.report ? (
+                <IngestReportView report={ingest.report} />
+              ) : (
+                <p className="empty">
+                  No data loaded yet. Load the sample or your own exports to begin.
+                </p>
+              )}
+            </>
+          ) : state.view === 'waves' ? (
+            <WavesView ctx={ctx.data} state={state} update={update} />
+          ) : state.view === 'mix' ? (
+            <MixView ctx={ctx.data} state={state} update={update} />
+          ) : (
+            <RetentionView ctx={ctx.data} state={state} update={update} />
+          )}
+        </div>
       </main>
     </div>
   );

@@ -54,6 +54,8 @@ export async function runAnalyze(
     );
     const failure = loadFailure(report);
     if (failure) return { code: 1, message: `analyze: ${failure}` };
+    for (const f of report.files.filter((x) => x.error))
+      process.stderr.write(`analyze: warning: ${f.file}: ${f.error}\n`);
     await writeAnalyses(engine, args);
     return { code: 0 };
   } finally {
@@ -61,9 +63,13 @@ export async function runAnalyze(
   }
 }
 
-/** The first reason the data cannot be analysed, or null. */
+/**
+ * The first reason the data cannot be analysed, or null. A file whose columns cannot serve its
+ * table is fatal; a file with no loadable row is reported (in ingest.json and on stderr) but is
+ * fatal only when its whole table ends up empty.
+ */
 function loadFailure(report: IngestReport): string | null {
-  const bad = report.files.find((f) => f.error);
+  const bad = report.files.find((f) => f.errorKind === 'columns' || f.errorKind === 'unreadable');
   if (bad) return `${bad.file}: ${bad.error}`;
   if (report.signups === 0) return 'no signup row loaded';
   if (report.posts === 0) return 'no post row loaded';

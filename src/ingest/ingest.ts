@@ -39,9 +39,7 @@ export async function summarise(engine: Engine): Promise<Omit<IngestReport, 'fil
     posts: number;
   }>(`WITH ends AS (SELECT max(signup_at) AS t FROM signups UNION ALL SELECT max(created_at) FROM posts),
     unknown AS (SELECT p.user_id FROM posts p ANTI JOIN signups s ON s.user_id = p.user_id)
-    SELECT (SELECT CASE WHEN max(t) IS NULL THEN NULL
-              WHEN microsecond(max(t)) % 1000000 = 0 THEN strftime(max(t), '%Y-%m-%dT%H:%M:%SZ')
-              ELSE strftime(max(t), '%Y-%m-%dT%H:%M:%S.%gZ') END FROM ends) AS dataset_end,
+    SELECT (SELECT strftime(max(t), '%Y-%m-%dT%H:%M:%SZ') FROM ends) AS dataset_end,
       (SELECT CAST(count(DISTINCT user_id) AS BIGINT) FROM unknown) AS authors,
       (SELECT CAST(count(*) AS BIGINT) FROM unknown) AS unknown_posts,
       (SELECT CAST(count(*) AS BIGINT) FROM posts p JOIN signups s USING (user_id) WHERE p.created_at < s.signup_at) AS before,

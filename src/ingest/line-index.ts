@@ -11,11 +11,17 @@ export interface LineQuery {
   rejectLines: readonly number[];
   /** 0-based ordinals, among the records the CSV reader accepted, of rows we rejected. */
   acceptedOrdinals: readonly number[];
+  /** Scan to the end and report whether the file ends inside an open quote. */
+  endState?: boolean;
 }
 
 export interface LineAnswer {
   rejectLines: Map<number, number>;
   acceptedOrdinals: Map<number, number>;
+  /** Fields in each queried accepted record (delimiters outside quotes + 1). */
+  fieldCounts: Map<number, number>;
+  /** With `endState`: the last record opened a quote that never closes. */
+  unterminated: boolean;
 }
 
 const QUOTE = 0x22;
@@ -28,17 +34,24 @@ export async function locateRecords(
   delimiter: string,
   query: LineQuery,
 ): Promise<LineAnswer> {
-  const answer: LineAnswer = { rejectLines: new Map(), acceptedOrdinals: new Map() };
+  const answer: LineAnswer = {
+    rejectLines: new Map(),
+    acceptedOrdinals: new Map(),
+    fieldCounts: new Map(),
+    unterminated: false,
+  };
+  const toTheEnd = query.endState === true;
   const rejectSet = new Set(query.rejectLines);
   const wanted = new Set(query.acceptedOrdinals);
   let remaining = rejectSet.size + wanted.size;
-  if (remaining === 0) return answer;
+  if (remaining === 0 && !toTheEnd) return answer;
 
   const delim = delimiter.charCodeAt(0);
   let physLine = 1; // physical line the scanner is on
   let unit = 1; // DuckDB logical line of the current record (header = 1)
   let unitStart = 1; // physical line where the current record started
   let unitBytes = 0; // bytes of the current record so far (0 = blank so far)
+  let fields = 1; // fields of the current record so far
   let accepted = 0; // records accepted by the reader so far
   let inQuote = false;
   let quotePending = false; // saw a quote inside quotes; the next byte decides
@@ -54,6 +67,7 @@ export async function locateRecords(
       } else {
         if (wanted.has(accepted)) {
           answer.acceptedOrdinals.set(accepted, unitStart);
+          answer.fieldCounts.set(accepted, fields);
           remaining--;
         }
         accepted++;
@@ -61,6 +75,7 @@ export async function locateRecords(
     }
     unit++;
     unitBytes = 0;
+    fields = 1;
     fieldStart = true;
   };
 
@@ -98,14 +113,17 @@ export async function locateRecords(
         physLine++;
         unitStart = physLine;
         prevCR = b === CR;
-        if (remaining === 0) return answer;
+        if (remaining === 0 && !toTheEnd) return answer;
         continue;
       }
       unitBytes++;
       if (b === QUOTE && fieldStart) inQuote = true;
       fieldStart = b === delim;
+      if (fieldStart) fields++;
     }
   }
+  // A quote still open at the end (a pending quote just closed the field).
+  answer.unterminated = inQuote && !quotePending;
   if (unitBytes > 0 || inQuote) {
     unitBytes = Math.max(unitBytes, 1);
     finishUnit();

@@ -55,6 +55,9 @@ export class LoadCancelled extends Error {
 
 let fileCounter = 0;
 
+/** DuckDB's NULL string: never present in real data, so empty fields read as ''. */
+const NULL_SENTINEL = '\u0001surgescope-null\u0001';
+
 /** Load one file. Never throws for bad data: problems end up in the report. */
 export async function loadFile(
   engine: Engine,
@@ -89,11 +92,13 @@ export async function loadFile(
   const head = decodeHead(await input.head(SNIFF_BYTES));
   const sniffed = sniffText(head.text, head.hasBom, input.size <= SNIFF_BYTES);
   if (sniffed.headers.length === 0 || sniffed.headers.every((h) => h === '')) {
+    report.errorKind = 'columns';
     report.error = 'The file is empty or has no header row.';
     return report;
   }
   const table = options.table ?? guessTable(sniffed.headers);
   if (!table) {
+    report.errorKind = 'columns';
     report.error = `Cannot tell whether this is a signups or a posts export from its header (${sniffed.headers.join(', ')}). Choose the table and map the columns by hand.`;
     return report;
   }
@@ -107,10 +112,12 @@ export async function loadFile(
     return { header, role: role ?? `segment:${seg?.name ?? header}` };
   });
   if (mapping.unknownOverrides.length > 0) {
+    report.errorKind = 'columns';
     report.error = `The mapping names columns that are not in the file: ${mapping.unknownOverrides.map((h) => `"${h}"`).join(', ')}. Columns: ${sniffed.headers.join(', ')}.`;
     return report;
   }
   if (mapping.missing.length > 0) {
+    report.errorKind = 'columns';
     report.error = `Missing required column${mapping.missing.length > 1 ? 's' : ''} for ${table}: ${mapping.missing.join(', ')}. Columns found: ${sniffed.headers.join(', ')}. Map them by hand (--map ${table}.${mapping.missing[0]}="Header").`;
     return report;
   }
@@ -124,17 +131,43 @@ export async function loadFile(
     const shape = await readStage(engine, path, sniffed, mapping, options.timeZone ?? 'UTC');
     checkCancel();
     progress('check', input.size, shape.accepted);
-    const flagged = await engine.query<{ _row: number; uid: string | null; tx: string | null }>(
-      `SELECT _row, _uid AS uid, _tx AS tx FROM _stage WHERE _uid = '' OR _ts IS NULL ORDER BY _row`,
+    const flagged = await engine.query<{
+      _row: number;
+      uid: string | null;
+      tx: string | null;
+      bad_time: boolean;
+      fields_ok: boolean;
+      too_many: boolean;
+    }>(
+      `SELECT _row, _uid AS uid, _tx AS tx, _ts IS NULL AS bad_time, _fields_ok AS fields_ok, _too_many AS too_many
+       FROM _stage WHERE _uid = '' OR _ts IS NULL OR NOT _fields_ok ORDER BY _row`,
     );
+    // A quote left open swallows the rest of the file into the last record; DuckDB's lenient
+    // reader accepts it, so when the last record spans lines the scanner checks the end state.
+    const last = await engine.query<{ _row: number; nl: boolean }>(
+      'SELECT _row, _nl AS nl FROM _stage ORDER BY _row DESC LIMIT 1',
+    );
+    const lastRow = last[0]?.nl ? last[0]._row : null;
+    if (lastRow !== null && !flagged.some((f) => f._row === lastRow)) {
+      flagged.push({
+        _row: lastRow,
+        uid: 'x',
+        tx: null,
+        bad_time: false,
+        fields_ok: true,
+        too_many: false,
+      });
+    }
     const timeCol = sniffed.headers[mapping.roles[TIME_ROLE[table]] as number] ?? '';
     const userCol = sniffed.headers[mapping.roles.user_id as number] ?? '';
     const rejects: RejectedRow[] = [];
+    const extraRejects: number[] = []; // accepted-by-DuckDB rows we reject
     if (shape.rejects.length > 0 || flagged.length > 0) {
       progress('locate', input.size);
       const lines = await locateRecords(input.chunks(), sniffed.delimiter, {
         rejectLines: shape.rejects.map((r) => r.line),
         acceptedOrdinals: flagged.map((f) => f._row),
+        endState: lastRow !== null,
       });
       for (const r of shape.rejects) {
         rejects.push({
@@ -145,13 +178,40 @@ export async function loadFile(
       }
       for (const f of flagged) {
         const line = lines.acceptedOrdinals.get(f._row) ?? -1;
-        const { reason, raw } = describeRowError(table, f.uid, f.tx, userCol, timeCol);
-        rejects.push({ line, reason, raw });
+        if (f._row === lastRow && lines.unterminated) {
+          rejects.push({
+            line,
+            reason: 'a quoted field is never closed: the quote runs to the end of the file',
+          });
+          extraRejects.push(f._row);
+        } else if (!f.fields_ok) {
+          const n = sniffed.headers.length;
+          const counted = lines.fieldCounts.get(f._row);
+          const found =
+            counted !== undefined && counted !== n
+              ? String(counted)
+              : f.too_many
+                ? `more than ${n}`
+                : `fewer than ${n}`;
+          rejects.push({ line, reason: `wrong number of fields: expected ${n}, found ${found}` });
+          extraRejects.push(f._row);
+        } else if (!f.uid || f.bad_time) {
+          const { reason, raw } = describeRowError(table, f.uid, f.tx, userCol, timeCol);
+          rejects.push({ line, reason, raw });
+          extraRejects.push(f._row);
+        }
       }
       rejects.sort((a, b) => a.line - b.line);
     }
     checkCancel();
     progress('insert', input.size, shape.accepted);
+    if (extraRejects.length > 0) {
+      await engine.exec(
+        `CREATE OR REPLACE TEMP TABLE _bad AS SELECT unnest([${extraRejects.join(',')}]::BIGINT[]) AS _row`,
+      );
+      await engine.exec('DELETE FROM _stage WHERE _row IN (SELECT _row FROM _bad)');
+      await engine.exec('DROP TABLE _bad');
+    }
     await addSegmentColumns(
       engine,
       table,
@@ -163,9 +223,9 @@ export async function loadFile(
         ? await insertSignups(engine, mapping, fileNo)
         : await insertPosts(engine, mapping);
     checkCancel();
-    const valid = shape.accepted - flagged.length;
+    const valid = shape.accepted - extraRejects.length;
     report.rows_read = shape.accepted + shape.rejects.length;
-    report.rows_rejected = shape.rejects.length + flagged.length;
+    report.rows_rejected = shape.rejects.length + extraRejects.length;
     report.rows_loaded = counts.loaded;
     report.duplicates = valid - counts.loaded;
     const keep = load.maxRejectDetails ?? Infinity;
@@ -173,7 +233,11 @@ export async function loadFile(
     report.rejects_not_listed = Math.max(0, rejects.length - keep);
     if (valid === 0) {
       await engine.exec('ROLLBACK');
-      report.error = `No row of this file could be loaded: all ${report.rows_read} records were rejected. See the reasons below.`;
+      report.errorKind = 'no-rows';
+      report.error =
+        report.rows_read === 0
+          ? 'The file has a header but no data rows.'
+          : `No row of this file could be loaded: all ${report.rows_read} records were rejected. See the reasons below.`;
       report.rows_loaded = 0;
       report.duplicates = 0;
     } else {
@@ -183,6 +247,7 @@ export async function loadFile(
   } catch (err) {
     await engine.exec('ROLLBACK').catch(() => {});
     if (err instanceof LoadCancelled) throw err;
+    report.errorKind = 'unreadable';
     report.error = `Could not read this file: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
     report.rows_read = report.rows_loaded = report.rows_rejected = report.duplicates = 0;
     report.rejects = [];
@@ -209,7 +274,11 @@ async function readStage(
   zone: string,
 ): Promise<{ accepted: number; rejects: ShapeReject[] }> {
   const n = sniffed.headers.length;
-  const columns = Array.from({ length: n }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+  // One column more than the header: with null padding and a NULL string that never occurs, a
+  // missing field reads as NULL and an empty one as '', so field counts can be checked in SQL.
+  // (In strict mode DuckDB fails whole files with mixed line endings and drops empty trailing
+  // fields without a word, so the reader runs lenient and the checks are ours.)
+  const columns = Array.from({ length: n + 1 }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   const col = (role: Role) => {
     const idx = mapping.roles[role];
     return idx === undefined ? 'NULL' : `c${idx}`;
@@ -217,9 +286,10 @@ async function readStage(
   const timeRole = TIME_ROLE[mapping.table];
   await engine.exec('DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _reject_scans;');
   const read = `read_csv(${sqlString(path)}, header = true, auto_detect = false, delim = ${sqlString(sniffed.delimiter)},
-    quote = '"', escape = '"', strict_mode = true, store_rejects = true,
+    quote = '"', escape = '"', strict_mode = false, null_padding = true, parallel = false,
+    nullstr = ${sqlString(NULL_SENTINEL)}, store_rejects = true,
     rejects_table = '_rejects', rejects_scan = '_reject_scans', columns = {${columns}})`;
-  const segments = mapping.segments.map((s) => `c${s.index} AS ${sqlIdent(s.name)}`);
+  const segments = mapping.segments.map((s) => `nullif(c${s.index}, '') AS ${sqlIdent(s.name)}`);
   const extra =
     mapping.table === 'posts'
       ? [
@@ -231,6 +301,9 @@ async function readStage(
     SELECT CAST(_rn - 1 AS BIGINT) AS _row, coalesce(trim(${col('user_id')}), '') AS _uid,
       ${timestampFromPartsSql('_t')} AS _ts,
       _t_p.z = '' AND _t_p.d <> '' AS _naive,
+      c${n} IS NULL AND c${n - 1} IS NOT NULL AS _fields_ok,
+      c${n} IS NOT NULL AS _too_many,
+      strpos(concat(${Array.from({ length: n + 1 }, (_, i) => `c${i}`).join(', ')}), chr(10)) > 0 AS _nl,
       CASE WHEN ${timestampFromPartsSql('_t')} IS NULL THEN _t_x END AS _tx
       ${[...extra, ...segments].map((s) => `, ${s}`).join('')}
     FROM (SELECT row_number() OVER () AS _rn, *, ${timestampPartsSql(col(timeRole), '_t')} FROM ${read})`);

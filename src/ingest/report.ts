@@ -21,6 +21,8 @@ export interface FileReport {
   rejects_not_listed: number;
   /** Set when the file could not serve its table; nothing of it was loaded. */
   error?: string;
+  /** What kind of failure: the columns cannot serve the table, no record is loadable, or unreadable. */
+  errorKind?: 'columns' | 'no-rows' | 'unreadable';
   /** Header → role or segment name, for the report and the mapping dialog. */
   columns?: { header: string; role: string }[];
 }

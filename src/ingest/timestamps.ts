@@ -1,7 +1,7 @@
 /**
  * Timestamp parsing in SQL. Accepted per value:
- * - ISO 8601 dates and date-times (`T` or a space), optional fraction, with `Z`, `UTC` or an
- *   offset (`+08:00`, `+0800`, `+08`): converted to UTC by the offset;
+ * - ISO 8601 dates and date-times (`T` or a space), hours 00-23, optional fraction, with `Z` or
+ *   an offset up to ±14:00 (`+08:00`, `+0800`, `+08`) right after the time: converted to UTC;
  * - the same without an offset: wall-clock time in the file's time zone (UTC unless set);
  * - a plain number: epoch milliseconds when its magnitude is at least 1e11, else seconds.
  * Everything else is unparseable (NULL), and the row is rejected with a reason.
@@ -13,7 +13,7 @@ export const EPOCH_MS_THRESHOLD = 1e11;
 const EPOCH_MAX = 1e14;
 
 const ISO_PATTERN =
-  '^(\\d{4}-\\d{2}-\\d{2})(?:[Tt ](\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?))?\\s*(Z|z|UTC|utc|GMT|[+-]\\d{2}(?::?\\d{2})?)?$';
+  '^(\\d{4}-\\d{2}-\\d{2})(?:[Tt ]((?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:[.,]\\d+)?)?))?(Z|z|[+-](?:0\\d|1[0-4])(?::?[0-5]\\d)?)?$';
 const NUMBER_PATTERN = '^[+-]?\\d+(?:\\.\\d+)?$';
 
 /**
@@ -46,6 +46,6 @@ export function timestampFromPartsSql(
         ELSE make_timestamp(CAST(round(${num} * 1000000) AS BIGINT)) END
     WHEN ${p}.d = '' THEN NULL
     WHEN ${p}.z = '' THEN ${naiveToUtc(wall)}
-    WHEN ${p}.z IN ('Z', 'z', 'UTC', 'utc', 'GMT') THEN ${wall}
+    WHEN ${p}.z IN ('Z', 'z') THEN ${wall}
     ELSE ${wall} - to_minutes(CAST(${offsetMinutes} AS BIGINT)) END)`;
 }

@@ -44,7 +44,7 @@ function rangeSql(localExpr: string, ctx: QueryContext): string[] {
 }
 
 /**
- * CTEs `fs` (filtered signups: user_id, t = local signup time) and `fp` (filtered posts:
+ * CTEs `fs` (filtered signups: user_id, u = UTC and t = local signup time) and `fp` (filtered posts:
  * user_id, t = local post time, category). Signup segment filters restrict posts to the matching
  * users' posts; the date range applies to each table's own time unless `postsInRange` is false.
  */
@@ -59,7 +59,7 @@ export function filteredCtes(
     .map((s) => inList(checkColumn(ctx, s), s.values, params));
   const signupT = localSql('signup_at', ctx.tz, ctx.range);
   const sConds = [...userConds, ...(opts.signupsInRange === false ? [] : rangeSql(signupT, ctx))];
-  const fs = `fs AS (SELECT user_id, ${signupT} AS t FROM signups${sConds.length ? ` WHERE ${sConds.join(' AND ')}` : ''})`;
+  const fs = `fs AS (SELECT user_id, signup_at AS u, ${signupT} AS t FROM signups${sConds.length ? ` WHERE ${sConds.join(' AND ')}` : ''})`;
   const postParams: SqlParam[] = [];
   const postT = localSql('created_at', ctx.tz, ctx.range);
   const pConds = segs

@@ -1,7 +1,7 @@
 /** Segment dimensions: values with counts, signups broken down by a segment, wave attribution. */
 import { sqlIdent } from '../db/engine.ts';
 import type { Engine } from '../db/engine.ts';
-import { bucketSql, intervalSql, labelSql } from './buckets.ts';
+import { bucketSql, labelSql, seriesCte } from './buckets.ts';
 import { filteredCtes, UnknownColumnError } from './filters.ts';
 import type { Sql } from './filters.ts';
 import type { Granularity, QueryContext } from './params.ts';
@@ -54,10 +54,9 @@ export function breakdownSql(ctx: QueryContext, g: Granularity, name: string, to
   const base = filteredCtes(ctx);
   return {
     text: `WITH ${base.text},
-      seg AS (SELECT s.t, coalesce(x.${col}, '${MISSING}') AS v FROM fs s JOIN signups x USING (user_id)),
+      seg AS (SELECT s.u, s.t, coalesce(x.${col}, '${MISSING}') AS v FROM fs s JOIN signups x USING (user_id)),
       ranked AS (SELECT v, row_number() OVER (ORDER BY count(*) DESC, v) AS r FROM seg GROUP BY v),
-      bounds AS (SELECT min(${bucketSql('t', g)}) AS lo, max(${bucketSql('t', g)}) AS hi FROM seg),
-      series AS (SELECT unnest(generate_series(lo, hi, ${intervalSql(g)})) AS b FROM bounds WHERE lo IS NOT NULL),
+      ${seriesCte('seg', g, ctx.tz, ctx.range)},
       counts AS (SELECT ${bucketSql('t', g)} AS b, CASE WHEN r <= ${top} THEN seg.v ELSE '${OTHER}' END AS v, count(*) AS n
         FROM seg JOIN ranked USING (v) GROUP BY 1, 2)
     SELECT ${labelSql('series.b', g)} AS bucket_start, counts.v AS value, CAST(counts.n AS BIGINT) AS signups

@@ -1,6 +1,6 @@
 /** Signups per bucket: a continuous series from the first signup's bucket to the last's. */
 import type { Engine } from '../db/engine.ts';
-import { bucketSql, intervalSql, labelSql } from './buckets.ts';
+import { bucketSql, labelSql, seriesCte } from './buckets.ts';
 import { filteredCtes } from './filters.ts';
 import type { Sql } from './filters.ts';
 import type { Granularity, QueryContext } from './params.ts';
@@ -15,8 +15,7 @@ export function signupSeriesSql(ctx: QueryContext, g: Granularity): Sql {
   return {
     text: `WITH ${base.text},
       sb AS (SELECT ${bucketSql('t', g)} AS b FROM fs),
-      bounds AS (SELECT min(b) AS lo, max(b) AS hi FROM sb),
-      series AS (SELECT unnest(generate_series(lo, hi, ${intervalSql(g)})) AS b FROM bounds WHERE lo IS NOT NULL),
+      ${seriesCte('fs', g, ctx.tz, ctx.range)},
       counts AS (SELECT b, count(*) AS n FROM sb GROUP BY b)
     SELECT ${labelSql('series.b', g)} AS bucket_start, CAST(coalesce(counts.n, 0) AS BIGINT) AS signups
     FROM series LEFT JOIN counts ON counts.b = series.b ORDER BY series.b`,

@@ -31,7 +31,11 @@ export async function openPage(browser: Browser, url: string) {
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('request', (r) => {
     const u = new URL(r.url());
-    if (!['127.0.0.1', 'localhost'].includes(u.hostname) && !['data:', 'blob:'].includes(u.protocol)) external.push(r.url());
+    if (
+      !['127.0.0.1', 'localhost'].includes(u.hostname) &&
+      !['data:', 'blob:'].includes(u.protocol)
+    )
+      external.push(r.url());
   });
   await page.goto(url);
   return { page, errors, external };

@@ -6,7 +6,11 @@ import type { TestProject } from 'vitest/node';
 let server: ViteDevServer | undefined;
 
 export default async function setup(project: TestProject) {
-  server = await createServer({ configFile: 'vite.config.ts', server: { port: 5199, strictPort: false, host: '127.0.0.1' }, logLevel: 'warn' });
+  server = await createServer({
+    configFile: 'vite.config.ts',
+    server: { port: 5199, strictPort: false, host: '127.0.0.1' },
+    logLevel: 'warn',
+  });
   await server.listen();
   const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5199/';
   project.provide('baseUrl', url);

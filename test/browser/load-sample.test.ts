@@ -17,27 +17,44 @@ describe('the first page', () => {
   afterAll(async () => browser?.close());
 
   it('loads the sample into duckdb-wasm in a worker and shows the same report as node', async () => {
-    const files = readdirSync(SAMPLE).filter((f) => f.endsWith('.csv')).sort();
-    const ordered = [...files.filter((f) => f.startsWith('signups')), ...files.filter((f) => !f.startsWith('signups'))];
+    const files = readdirSync(SAMPLE)
+      .filter((f) => f.endsWith('.csv'))
+      .sort();
+    const ordered = [
+      ...files.filter((f) => f.startsWith('signups')),
+      ...files.filter((f) => !f.startsWith('signups')),
+    ];
     const engine = await openNodeEngine({ allowedPaths: ordered.map((f) => path.join(SAMPLE, f)) });
     const expected = await ingestFiles(
       engine,
-      ordered.map((f) => ({ input: pathInput(path.join(SAMPLE, f)), options: { table: f.startsWith('signups') ? 'signups' : 'posts' } })),
+      ordered.map((f) => ({
+        input: pathInput(path.join(SAMPLE, f)),
+        options: { table: f.startsWith('signups') ? 'signups' : 'posts' },
+      })),
     );
     await engine.close();
 
     const { page, errors, external } = await openPage(browser, inject('baseUrl'));
     await page.getByRole('button', { name: 'Load sample data' }).click();
     await page.getByRole('heading', { name: 'Ingest report' }).waitFor({ timeout: 90_000 });
-    expect(await page.getByTestId('fact-signups').textContent()).toBe(expected.signups.toLocaleString('en-US'));
-    expect(await page.getByTestId('fact-posts').textContent()).toBe(expected.posts.toLocaleString('en-US'));
+    expect(await page.getByTestId('fact-signups').textContent()).toBe(
+      expected.signups.toLocaleString('en-US'),
+    );
+    expect(await page.getByTestId('fact-posts').textContent()).toBe(
+      expected.posts.toLocaleString('en-US'),
+    );
     expect(await page.getByTestId('fact-end').textContent()).toBe(expected.dataset_end);
     const rows = await page.getByTestId('files-table').locator('tbody tr').allTextContents();
     expect(rows).toHaveLength(expected.files.length);
     for (const f of expected.files) {
       const row = page.getByTestId('files-table').locator('tbody tr', { hasText: f.file });
       const cells = await row.locator('td').allTextContents();
-      expect(cells.slice(1).map((c) => Number(c.replaceAll(',', '')))).toEqual([f.rows_read, f.rows_loaded, f.rows_rejected, f.duplicates]);
+      expect(cells.slice(1).map((c) => Number(c.replaceAll(',', '')))).toEqual([
+        f.rows_read,
+        f.rows_loaded,
+        f.rows_rejected,
+        f.duplicates,
+      ]);
     }
     await screenshot(page, 'ingest-report');
     expect(errors).toEqual([]);

@@ -15,5 +15,9 @@ if (!existsSync(CHROMIUM)) {
   console.log(`${msg} SKIPPED the browser tests.`);
   process.exit(0);
 }
-const r = spawnSync('npx', ['vitest', 'run', '--config', 'vitest.browser.config.ts', ...process.argv.slice(2)], { stdio: 'inherit' });
+const r = spawnSync(
+  'npx',
+  ['vitest', 'run', '--config', 'vitest.browser.config.ts', ...process.argv.slice(2)],
+  { stdio: 'inherit' },
+);
 process.exit(r.status ?? 1);

@@ -7,7 +7,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/db/engine.ts';
 import { ingestFiles } from '../../src/ingest/ingest.ts';
 import { bufferInput } from '../../src/ingest/input-file.ts';
-import { expectAccounting, expectFile, freshEngine, ingestFixtures, reasonAt, utc } from './helpers.ts';
+import {
+  expectAccounting,
+  expectFile,
+  freshEngine,
+  ingestFixtures,
+  reasonAt,
+  utc,
+} from './helpers.ts';
 
 let engine: Engine;
 beforeEach(async () => {
@@ -82,7 +89,7 @@ describe('timestamps', () => {
       n10: utc(2025, 11, 2, 8), // 03:00 EST, after it
       n11: utc(2025, 1, 14, 5), // date only = local midnight EST
     });
-    expect(r.dataset_end).toBe('2025-07-04T13:00:00Z');
+    expect(r.dataset_end).toBe('2025-11-02T08:00:00Z'); // n10 is the latest instant
   });
 
   it('the same naive file without a zone is read as UTC', async () => {
@@ -100,7 +107,8 @@ describe('timestamps', () => {
     expect(t.n02).toBe(utc(2025, 7, 4, 9));
     expect(t.n04).toBe(utc(2025, 1, 14, 1));
     expect(t.n11).toBe(utc(2025, 1, 14));
-    expect(r.dataset_end).toBe('2025-07-04T09:00:00Z');
+    expect(t.n10).toBe(utc(2025, 11, 2, 3));
+    expect(r.dataset_end).toBe('2025-11-02T03:00:00Z');
   });
 
   it('naive time in Asia/Shanghai equals the same wall clock written with +08:00', async () => {

@@ -30,7 +30,8 @@ export async function loadEngine(signups: string | null, posts: string | null): 
   const items: IngestItem[] = [];
   if (signups !== null)
     items.push({ input: bufferInput('s.csv', signups), options: { table: 'signups' } });
-  if (posts !== null) items.push({ input: bufferInput('p.csv', posts), options: { table: 'posts' } });
+  if (posts !== null)
+    items.push({ input: bufferInput('p.csv', posts), options: { table: 'posts' } });
   const report = await ingestFiles(engine, items);
   for (const f of report.files) {
     if (f.error || f.rows_rejected > 0)
@@ -73,9 +74,17 @@ export function pairs(series: readonly { bucket_start: string; signups: number }
 
 /** Mix rows as `bucket|group|category` → [posts, share]. */
 export function mixMap(
-  mix: readonly { bucket_start: string; group: string; category: string; posts: number; share: number }[],
+  mix: readonly {
+    bucket_start: string;
+    group: string;
+    category: string;
+    posts: number;
+    share: number;
+  }[],
 ): Map<string, [number, number]> {
-  return new Map(mix.map((r) => [`${r.bucket_start}|${r.group}|${r.category}`, [r.posts, r.share]]));
+  return new Map(
+    mix.map((r) => [`${r.bucket_start}|${r.group}|${r.category}`, [r.posts, r.share]]),
+  );
 }
 
 /** Drift rows as `bucket|group` → jsd. */

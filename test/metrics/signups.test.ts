@@ -11,7 +11,7 @@ import { context, fixtureText, loadEngine, pairs } from './helpers.ts';
 /** Every date from `from` to `to` inclusive, stepping `step` days. */
 function dates(from: string, to: string, step = 1): string[] {
   const out: string[] = [];
-  for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); ) {
+  for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`);) {
     out.push(d.toISOString().slice(0, 10));
     d = new Date(d.getTime() + step * 86_400_000);
   }
@@ -225,5 +225,20 @@ describe('signup series in America/New_York around DST (signups_new_york_dst.csv
       ['2025-11-02T23:00', 1],
       ['2025-11-03T00:00', 1],
     ]);
+  });
+
+  it('hour: a local hour skipped by the DST change is not a bucket; a repeated one is one bucket', async () => {
+    const s = await signupSeries(engine, await context(engine, 'America/New_York'), 'hour');
+    const labels = s.map((b) => b.bucket_start);
+    // 2025-03-09: clocks jump from 02:00 to 03:00 local, so 01:00 is followed by 03:00.
+    const i = labels.indexOf('2025-03-09T01:00');
+    expect(labels.slice(i, i + 2)).toEqual(['2025-03-09T01:00', '2025-03-09T03:00']);
+    expect(labels).not.toContain('2025-03-09T02:00');
+    // 2025-11-02: 01:00 local happens twice (EDT then EST): one label, no duplicate.
+    expect(labels.filter((l) => l === '2025-11-02T01:00')).toHaveLength(1);
+    // First bucket 2025-03-08T23:00 to last 2025-11-03T00:00 local: 239 days + 1 hour of wall
+    // clock = 5737 hours → 5738 labels, less the skipped 02:00 on Mar 9 = 5737 (Nov 2's
+    // repeated hour is a single label).
+    expect(s).toHaveLength(5737);
   });
 });

@@ -60,16 +60,20 @@ describe('wilson', () => {
 
   it('always contains the point estimate (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 500 }), fc.double({ min: 0, max: 1, noNaN: true }), (n, f) => {
-        const s = Math.round(f * n);
-        const ci = wilson(s, n, Z);
-        expect(ci).not.toBeNull();
-        if (!ci) return;
-        expect(ci.low).toBeLessThanOrEqual(s / n + 1e-12);
-        expect(ci.high).toBeGreaterThanOrEqual(s / n - 1e-12);
-        expect(ci.low).toBeGreaterThanOrEqual(0);
-        expect(ci.high).toBeLessThanOrEqual(1);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 500 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (n, f) => {
+          const s = Math.round(f * n);
+          const ci = wilson(s, n, Z);
+          expect(ci).not.toBeNull();
+          if (!ci) return;
+          expect(ci.low).toBeLessThanOrEqual(s / n + 1e-12);
+          expect(ci.high).toBeGreaterThanOrEqual(s / n - 1e-12);
+          expect(ci.low).toBeGreaterThanOrEqual(0);
+          expect(ci.high).toBeLessThanOrEqual(1);
+        },
+      ),
     );
   });
 });

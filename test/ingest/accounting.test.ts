@@ -1,0 +1,229 @@
+/**
+ * Accounting (metrics.md, "nothing lost"): rejects of every kind, duplicates across and within
+ * files, re-registrations keeping the earliest signup. Numbers worked out by hand.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Engine } from '../../src/db/engine.ts';
+import { ingestFiles } from '../../src/ingest/ingest.ts';
+import { bufferInput } from '../../src/ingest/input-file.ts';
+import {
+  expectAccounting,
+  expectFile,
+  freshEngine,
+  ingestFixtures,
+  reasonAt,
+  utc,
+} from './helpers.ts';
+
+let engine: Engine;
+beforeEach(async () => {
+  engine = await freshEngine();
+});
+afterEach(async () => engine.close());
+
+const signupRows = () =>
+  engine.query<{ user_id: string; signup_at: number }>(
+    'SELECT user_id, signup_at FROM signups ORDER BY user_id',
+  );
+
+describe('rejects', () => {
+  it('ragged rows (too few, too many) and empty required fields', async () => {
+    const r = await ingestFixtures(engine, ['signups_ragged.csv']);
+    // g2 (3) 2 fields, g4 (4) 5 fields, g5 (5) 1 field, ",," (7) empty id, g7 (8) empty time.
+    expectFile(r.files[0], {
+      table: 'signups',
+      read: 7,
+      loaded: 2,
+      rejected: 5,
+      duplicates: 0,
+      lines: [3, 4, 5, 7, 8],
+    });
+    expect(reasonAt(r.files[0], 3)).toMatch(/field|column/i);
+    expect(reasonAt(r.files[0], 4)).toMatch(/field|column/i);
+    expect(reasonAt(r.files[0], 5)).toMatch(/field|column/i);
+    expect(reasonAt(r.files[0], 7)).toMatch(/user_id/);
+    expect(reasonAt(r.files[0], 8)).toMatch(/signup_at/);
+    expect(await engine.query('SELECT user_id, country FROM signups ORDER BY user_id')).toEqual([
+      { user_id: 'g1', country: 'US' },
+      { user_id: 'g6', country: 'US,CA' },
+    ]);
+  });
+
+  it('trailing delimiters are fields too many (3 or 4 fields under a 2-column header)', async () => {
+    const r = await ingestFixtures(engine, ['signups_trailing_delimiter.csv']);
+    // "d2,2025-01-10T01:00:00Z," (line 3) has three fields and "d4,...,," (line 5) four:
+    // both have the wrong number of fields.
+    expectFile(r.files[0], {
+      table: 'signups',
+      read: 4,
+      loaded: 2,
+      rejected: 2,
+      duplicates: 0,
+      lines: [3, 5],
+    });
+    expect(reasonAt(r.files[0], 3)).toMatch(/field|column/i);
+    expect((await signupRows()).map((x) => x.user_id)).toEqual(['d1', 'd3']);
+  });
+
+  it('an unclosed quote mid-file swallows the rest of the file into one rejected record', async () => {
+    // A quoted newline never starts a record, so after the opening quote on line 3 every
+    // following line belongs to that record: 2 records, the second rejected at line 3.
+    const text = [
+      'post_id,user_id,created_at,category',
+      'r1,u1,2025-01-13T00:00:00Z,news',
+      'r2,u1,2025-01-13T02:00:00Z,"news',
+      'r3,u2,2025-01-13T02:00:00Z,art',
+      'r4,u2,2025-01-13T03:00:00Z,art',
+      '',
+    ].join('\n');
+    const r = await ingestFiles(engine, [{ input: bufferInput('open.csv', text) }]);
+    expectAccounting(r);
+    expectFile(r.files[0], {
+      table: 'posts',
+      read: 2,
+      loaded: 1,
+      rejected: 1,
+      duplicates: 0,
+      lines: [3],
+    });
+    expect(reasonAt(r.files[0], 3)).toMatch(/quote/i);
+  });
+});
+
+describe('duplicates', () => {
+  it('overlapping post files: the first post_id stays, later copies are duplicates', async () => {
+    const r = await ingestFixtures(engine, ['posts_overlap_a.csv', 'posts_overlap_b.csv']);
+    // a: a1 a2 a3 loaded, a2 again (5) duplicate, a4 (6) bad time.
+    expectFile(r.files[0], {
+      table: 'posts',
+      read: 5,
+      loaded: 3,
+      rejected: 1,
+      duplicates: 1,
+      lines: [6],
+    });
+    // b: a2, a3 duplicates of file a; b1, b2 new; a4 new (its earlier row was rejected);
+    // b1 again duplicate.
+    expectFile(r.files[1], {
+      table: 'posts',
+      read: 6,
+      loaded: 3,
+      rejected: 0,
+      duplicates: 3,
+      lines: [],
+    });
+    const rows = await engine.query(
+      'SELECT post_id, user_id, created_at, category FROM posts ORDER BY post_id',
+    );
+    expect(rows).toEqual([
+      { post_id: 'a1', user_id: 'u1', created_at: utc(2025, 1, 15, 10), category: 'news' },
+      { post_id: 'a2', user_id: 'u2', created_at: utc(2025, 1, 15, 11), category: 'art' },
+      { post_id: 'a3', user_id: 'u3', created_at: utc(2025, 1, 15, 12), category: 'news' },
+      { post_id: 'a4', user_id: 'u1', created_at: utc(2025, 1, 16, 11), category: 'news' },
+      { post_id: 'b1', user_id: 'u4', created_at: utc(2025, 1, 16, 9), category: 'music' },
+      { post_id: 'b2', user_id: 'u1', created_at: utc(2025, 1, 16, 10), category: '(none)' },
+    ]);
+    expect(r.posts).toBe(6);
+    expect(r.dataset_end).toBe('2025-01-16T11:00:00Z');
+    expect(r.authors_not_in_signups).toBe(4); // no signups loaded: u1..u4
+  });
+
+  it('the same post file twice: every valid row of the second copy is a duplicate', async () => {
+    const r = await ingestFixtures(engine, ['posts_overlap_a.csv', 'posts_overlap_a.csv']);
+    expectFile(r.files[1], {
+      table: 'posts',
+      read: 5,
+      loaded: 0,
+      rejected: 1,
+      duplicates: 4,
+      lines: [6],
+    });
+    expect(r.posts).toBe(3);
+  });
+
+  it('without a post_id (column absent or empty) no post is a duplicate', async () => {
+    const noColumn =
+      'user_id,created_at,category\nu1,2025-01-15T10:00:00Z,news\nu1,2025-01-15T10:00:00Z,news\n';
+    const empty =
+      'post_id,user_id,created_at,category\n,u1,2025-01-15T10:00:00Z,news\n,u1,2025-01-15T10:00:00Z,news\n';
+    const r = await ingestFiles(engine, [
+      { input: bufferInput('no_id.csv', noColumn) },
+      { input: bufferInput('empty_id.csv', empty) },
+    ]);
+    expectAccounting(r);
+    for (const f of r.files) {
+      expectFile(f, { table: 'posts', read: 2, loaded: 2, rejected: 0, duplicates: 0, lines: [] });
+    }
+    expect(r.posts).toBe(4);
+  });
+
+  it('re-registrations: later rows are duplicates, the user keeps the earliest signup_at', async () => {
+    const r = await ingestFixtures(engine, ['signups_rereg_1.csv', 'signups_rereg_2.csv']);
+    // 1: r1, r2, r4 loaded; r1 again (4) and r4 again (6, earlier time) duplicates; r1 (7) empty.
+    expectFile(r.files[0], {
+      table: 'signups',
+      read: 6,
+      loaded: 3,
+      rejected: 1,
+      duplicates: 2,
+      lines: [7],
+    });
+    // 2: r2 (earlier time than file 1) duplicate; r3 new.
+    expectFile(r.files[1], {
+      table: 'signups',
+      read: 2,
+      loaded: 1,
+      rejected: 0,
+      duplicates: 1,
+      lines: [],
+    });
+    expect(await signupRows()).toEqual([
+      { user_id: 'r1', signup_at: utc(2025, 1, 10, 12) },
+      { user_id: 'r2', signup_at: utc(2025, 1, 9, 8) }, // from the later file
+      { user_id: 'r3', signup_at: utc(2025, 1, 11) },
+      { user_id: 'r4', signup_at: utc(2025, 1, 10, 6) }, // from the later row
+    ]);
+    expect(r.signups).toBe(4);
+    // r1's duplicate at 2025-01-12T15:00 is not loaded, so it is not the end.
+    expect(r.dataset_end).toBe('2025-01-11T00:00:00Z');
+  });
+
+  it('re-registrations in the other order: same users and times, duplicates move', async () => {
+    const r = await ingestFixtures(engine, ['signups_rereg_2.csv', 'signups_rereg_1.csv']);
+    expectFile(r.files[0], {
+      table: 'signups',
+      read: 2,
+      loaded: 2,
+      rejected: 0,
+      duplicates: 0,
+      lines: [],
+    });
+    // r1 (2) new, r2 (3) dup, r1 (4) dup, r4 (5) new, r4 (6) dup, r1 (7) empty time.
+    expectFile(r.files[1], {
+      table: 'signups',
+      read: 6,
+      loaded: 2,
+      rejected: 1,
+      duplicates: 3,
+      lines: [7],
+    });
+    expect(await signupRows()).toEqual([
+      { user_id: 'r1', signup_at: utc(2025, 1, 10, 12) },
+      { user_id: 'r2', signup_at: utc(2025, 1, 9, 8) },
+      { user_id: 'r3', signup_at: utc(2025, 1, 11) },
+      { user_id: 'r4', signup_at: utc(2025, 1, 10, 6) },
+    ]);
+  });
+
+  it('a file of duplicates only is not an error', async () => {
+    const r = await ingestFixtures(engine, ['signups_basic.csv', 'signups_basic.csv']);
+    expectFile(r.files[1], {
+      table: 'signups',
+      read: 2,
+      loaded: 0,
+      rejected: 0,
+      duplicates: 2,
+      lines: [],
+    });
+  });
+});
