@@ -4,7 +4,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-artifacts', 'coverage', 'data/sample'] },
+  { ignores: ['dist', 'node_modules', 'test-artifacts', 'coverage', 'data/sample', 'scratch'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
