@@ -26,6 +26,8 @@ export interface FileOptions {
   table?: TableName;
   /** Role → header overrides. */
   overrides?: Partial<Record<Role, string>>;
+  /** Headers of columns to leave out (neither a role nor a segment). */
+  ignored?: string[];
   /** IANA zone of naive timestamps in this file (default UTC). */
   timeZone?: string;
 }
@@ -103,7 +105,7 @@ export async function loadFile(
     return report;
   }
   report.table = table;
-  const mapping = mapColumns(table, sniffed.headers, options.overrides);
+  const mapping = mapColumns(table, sniffed.headers, options.overrides, options.ignored);
   report.columns = sniffed.headers.map((header, i) => {
     const role = (Object.entries(mapping.roles) as [Role, number][]).find(
       ([, idx]) => idx === i,

@@ -171,9 +171,11 @@ export function mapColumns(
   table: TableName,
   headers: readonly string[],
   overrides: Partial<Record<Role, string>> = {},
+  ignored: readonly string[] = [],
 ): ColumnMapping {
   const roles: Partial<Record<Role, number>> = {};
-  const taken = new Set<number>();
+  // Ignored columns are neither roles nor segments: they are read but not kept.
+  const taken = new Set<number>(headers.flatMap((h, i) => (ignored.includes(h) ? [i] : [])));
   const unknownOverrides: string[] = [];
   const all = rolesOf(table);
   for (const role of all) {
@@ -211,7 +213,7 @@ export function mapColumns(
   const used = new Set<string>();
   const segments: ColumnMapping['segments'] = [];
   headers.forEach((header, index) => {
-    if (taken.has(index)) return;
+    if (taken.has(index) || ignored.includes(header)) return;
     let name = segmentName(header);
     if (reserved.has(name) || name.startsWith('_')) name = `${name}_col`;
     let unique = name;
@@ -223,13 +225,18 @@ export function mapColumns(
 }
 
 /**
- * Guess which table a file feeds from its header: posts need a category-like column, signups
- * a signup-time-like column. Returns null when neither fits.
+ * Guess which table a file feeds from its header: a table whose required roles are all served
+ * wins (posts first: a category column is the stronger sign); otherwise the table with more
+ * roles served (a post id tips it), so the mapping dialog can fill in the rest. Null on a tie.
  */
 export function guessTable(headers: readonly string[]): TableName | null {
   const posts = mapColumns('posts', headers);
   const signups = mapColumns('signups', headers);
   if (posts.missing.length === 0) return 'posts';
-  if (signups.missing.length === 0) return 'signups';
+  if (signups.missing.length === 0 && posts.roles.post_id === undefined) return 'signups';
+  const p = Object.keys(posts.roles).length;
+  const s = Object.keys(signups.roles).length;
+  if (p > s) return 'posts';
+  if (s > p) return 'signups';
   return null;
 }

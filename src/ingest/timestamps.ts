@@ -49,3 +49,23 @@ export function timestampFromPartsSql(
     WHEN ${p}.z IN ('Z', 'z') THEN ${wall}
     ELSE ${wall} - to_minutes(CAST(${offsetMinutes} AS BIGINT)) END)`;
 }
+
+/** How a sample of timestamp texts looks, for the mapping dialog (the SQL decides per value). */
+export function describeTimestamps(values: readonly string[]): string {
+  const xs = values.map((v) => v.trim()).filter((v) => v !== '');
+  if (xs.length === 0) return 'no values in the preview';
+  const iso = new RegExp(ISO_PATTERN);
+  const num = new RegExp(NUMBER_PATTERN);
+  const kinds = new Set(
+    xs.map((v) => {
+      if (num.test(v))
+        return Math.abs(Number(v)) >= EPOCH_MS_THRESHOLD ? 'epoch milliseconds' : 'epoch seconds';
+      const m = iso.exec(v);
+      if (!m) return 'unrecognised';
+      return m[3]
+        ? 'ISO 8601 with Z or an offset'
+        : 'ISO 8601 without offset (read in the time zone below)';
+    }),
+  );
+  return [...kinds].join('; ');
+}

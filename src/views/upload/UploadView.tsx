@@ -3,7 +3,9 @@ import { useState } from 'react';
 import type { DragEvent } from 'react';
 import { browserFileInput } from '../../ingest/input-file.ts';
 import type { IngestItem } from '../../ingest/ingest.ts';
-import { guessTable } from '../../ingest/roles.ts';
+import { guessTable, mapColumns } from '../../ingest/roles.ts';
+import type { FileOptions } from '../../ingest/load.ts';
+import { MappingDialog } from './MappingDialog.tsx';
 import type { TableName } from '../../ingest/roles.ts';
 import { SNIFF_BYTES, decodeHead, sniffText } from '../../ingest/sniff.ts';
 import type { IngestState } from '../../app/use-ingest.ts';
@@ -13,6 +15,8 @@ interface Pending {
   file: File;
   table: TableName | '';
   headers: string[];
+  preview: string[][];
+  options: FileOptions;
 }
 
 export function UploadView(props: {
@@ -22,6 +26,8 @@ export function UploadView(props: {
 }) {
   const [pending, setPending] = useState<Pending[]>([]);
   const [dragging, setDragging] = useState(false);
+  const [mapping, setMapping] = useState<number | null>(null);
+  const editing = mapping !== null ? pending[mapping] : undefined;
   const loading = props.state.status === 'loading';
 
   const addFiles = async (files: FileList | File[]) => {
@@ -29,8 +35,15 @@ export function UploadView(props: {
       [...files].map(async (file) => {
         const input = browserFileInput(file);
         const head = decodeHead(await input.head(SNIFF_BYTES));
-        const headers = sniffText(head.text, head.hasBom, file.size <= SNIFF_BYTES, 1).headers;
-        return { file, headers, table: guessTable(headers) ?? '' } satisfies Pending;
+        const sniffed = sniffText(head.text, head.hasBom, file.size <= SNIFF_BYTES, 8);
+        const headers = sniffed.headers;
+        return {
+          file,
+          headers,
+          preview: sniffed.preview,
+          options: {},
+          table: guessTable(headers) ?? '',
+        } satisfies Pending;
       }),
     );
     setPending((p) => [...p, ...added]);
@@ -50,7 +63,7 @@ export function UploadView(props: {
     props.onLoad(
       ordered.map((p) => ({
         input: browserFileInput(p.file),
-        options: p.table ? { table: p.table } : {},
+        options: p.table ? { ...p.options, table: p.table } : p.options,
       })),
     );
     setPending([]);
@@ -128,7 +141,10 @@ export function UploadView(props: {
                       onChange={(e) =>
                         setPending((all) =>
                           all.map((x, j) =>
-                            j === i ? { ...x, table: e.target.value as TableName | '' } : x,
+                            // Roles differ per table: a new table starts from synonyms again.
+                            j === i
+                              ? { ...x, table: e.target.value as TableName | '', options: {} }
+                              : x,
                           ),
                         )
                       }
@@ -139,6 +155,10 @@ export function UploadView(props: {
                     </select>
                   </td>
                   <td>
+                    <MissingRoles pending={p} />
+                    <button type="button" disabled={!p.table} onClick={() => setMapping(i)}>
+                      Map columns <span className="visually-hidden">for {p.file.name}</span>
+                    </button>{' '}
                     <button
                       type="button"
                       onClick={() => setPending((all) => all.filter((_, j) => j !== i))}
@@ -155,9 +175,36 @@ export function UploadView(props: {
           </button>
         </div>
       )}
+      {editing && editing.table && mapping !== null && (
+        <MappingDialog
+          fileName={editing.file.name}
+          table={editing.table}
+          headers={editing.headers}
+          preview={editing.preview}
+          options={editing.options}
+          onClose={() => setMapping(null)}
+          onApply={(options) => {
+            setPending((all) => all.map((x, j) => (j === mapping ? { ...x, options } : x)));
+            setMapping(null);
+          }}
+        />
+      )}
       <LoadStatus state={props.state} onCancel={props.onCancel} />
     </section>
   );
+}
+
+/** Required roles no column serves yet, so the user can map them before loading. */
+function MissingRoles({ pending }: { pending: Pending }) {
+  if (!pending.table) return <span className="error">Choose a table. </span>;
+  const m = mapColumns(
+    pending.table,
+    pending.headers,
+    pending.options.overrides,
+    pending.options.ignored,
+  );
+  if (m.missing.length === 0) return null;
+  return <span className="error">Missing: {m.missing.join(', ')}. </span>;
 }
 
 function LoadStatus({ state, onCancel }: { state: IngestState; onCancel: () => void }) {
