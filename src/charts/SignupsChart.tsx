@@ -48,6 +48,7 @@ export function SignupsChart(props: SignupsChartProps) {
     : -1;
   const endIndex = endIdx >= 0 ? endIdx : Math.max(0, series.length - 1);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  if (series.length === 0) return null;
 
   return (
     <ResponsiveContainer width="100%" height={340}>
