@@ -1,7 +1,7 @@
-/** Signups per bucket stacked by segment value (top 8 plus Other). */
+/** Signups per bucket stacked by segment value (top 8 plus Other), as step areas. */
 import {
-  Bar,
-  BarChart,
+  Area,
+  AreaChart,
   CartesianGrid,
   Legend,
   ResponsiveContainer,
@@ -20,16 +20,26 @@ export function BreakdownChart({
 }) {
   return (
     <ResponsiveContainer width="100%" height={280}>
-      <BarChart data={buckets} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
+      <AreaChart data={buckets} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
         <XAxis dataKey="bucket_start" minTickGap={24} tick={{ fontSize: 12 }} />
         <YAxis tick={{ fontSize: 12 }} />
         <Tooltip />
         <Legend />
         {values.map((v, i) => (
-          <Bar key={v} dataKey={v} stackId="s" fill={colorAt(i)} isAnimationActive={false} />
+          // Stacked step areas: one path per value keeps the main thread's render short.
+          <Area
+            key={v}
+            type="step"
+            dataKey={v}
+            stackId="s"
+            stroke={colorAt(i)}
+            fill={colorAt(i)}
+            fillOpacity={0.85}
+            isAnimationActive={false}
+          />
         ))}
-      </BarChart>
+      </AreaChart>
     </ResponsiveContainer>
   );
 }

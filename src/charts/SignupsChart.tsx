@@ -1,6 +1,7 @@
 /** Signups per bucket with the baseline band, threshold line, annotated waves and a brush. */
 import { useMemo, useRef } from 'react';
 import {
+  Area,
   Bar,
   Brush,
   CartesianGrid,
@@ -16,6 +17,9 @@ import {
 import type { SignupBucket } from '../metrics/signups.ts';
 import type { WaveResult } from '../metrics/waves.ts';
 import { inWindow } from '../metrics/waves.ts';
+
+/** Above this many buckets the series draws as one step area instead of a bar each. */
+const MAX_BARS = 150;
 
 export interface SignupsChartProps {
   series: readonly SignupBucket[];
@@ -51,7 +55,12 @@ export function SignupsChart(props: SignupsChartProps) {
   if (series.length === 0) return null;
 
   return (
-    <ResponsiveContainer width="100%" height={340}>
+    // A new series remounts the chart: recharts' Brush keeps indexes of the previous data.
+    <ResponsiveContainer
+      key={`${series[0]?.bucket_start}:${series.length}`}
+      width="100%"
+      height={340}
+    >
       <ComposedChart data={data} margin={{ top: 24, right: 24, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
         <XAxis dataKey="bucket_start" minTickGap={24} tick={{ fontSize: 12 }} />
@@ -102,7 +111,19 @@ export function SignupsChart(props: SignupsChartProps) {
             label={{ value: 'threshold', position: 'right', fontSize: 11 }}
           />
         )}
-        <Bar yAxisId="n" dataKey="signups" fill="#0072B2" isAnimationActive={false} />
+        {series.length <= MAX_BARS ? (
+          <Bar yAxisId="n" dataKey="signups" fill="#0072B2" isAnimationActive={false} />
+        ) : (
+          <Area
+            yAxisId="n"
+            type="step"
+            dataKey="signups"
+            stroke="#0072B2"
+            fill="#0072B2"
+            fillOpacity={0.8}
+            isAnimationActive={false}
+          />
+        )}
         <Line
           yAxisId="cum"
           dataKey="cumulative"
