@@ -1,5 +1,5 @@
 /** The shell: header, view tabs, the global filter bar, notices and the current view. */
-import { useEffect } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import type { KeyboardEvent } from 'react';
 import { UploadView } from '../views/upload/UploadView.tsx';
 import { IngestReportView } from '../views/upload/IngestReportView.tsx';
@@ -11,7 +11,7 @@ import { VIEWS } from '../state/view-state.ts';
 import type { ViewName } from '../state/view-state.ts';
 import { useIngest } from './use-ingest.ts';
 import { useContext } from './use-analysis.ts';
-import { clearQueryCache } from './use-query.ts';
+import { clearQueryCache, onQueriesInFlight, queriesInFlight } from './use-query.ts';
 import { FilterBar } from './FilterBar.tsx';
 
 const TITLES: Record<ViewName, string> = {
@@ -26,6 +26,7 @@ export function App() {
   const { state, update, notices, dismissNotices } = useViewState();
   const ctx = useContext(state, ingest.version);
   const hasData = Boolean(ctx.data);
+  const busy = useSyncExternalStore(onQueriesInFlight, queriesInFlight) > 0;
 
   useEffect(() => {
     if (ingest.version > 0) clearQueryCache();
@@ -53,6 +54,9 @@ export function App() {
         <p className="muted">
           Onboarding surges: waves, content drift and retention. Your files never leave this
           machine.
+        </p>
+        <p className="busy" role="status" aria-live="polite">
+          {busy ? 'Updating…' : ''}
         </p>
       </header>
       {notices.length > 0 && (

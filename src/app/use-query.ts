@@ -14,7 +14,30 @@ export interface QueryResult<T> {
 }
 
 const cache = new Map<string, unknown>();
+const pending = new Map<string, Promise<unknown>>();
 const MAX_CACHE = 200;
+
+/**
+ * Queries in flight, mirrored on <html data-queries> so the page (an "Updating" note), tests and
+ * the benchmark can tell when every view has settled, even while stale results stay on screen.
+ */
+let inFlight = 0;
+const listeners = new Set<(n: number) => void>();
+function track(delta: number) {
+  inFlight += delta;
+  document.documentElement.dataset.queries = String(inFlight);
+  for (const l of listeners) l(inFlight);
+}
+
+/** Subscribe to the number of queries in flight. */
+export function onQueriesInFlight(listener: (n: number) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function queriesInFlight(): number {
+  return inFlight;
+}
 
 /** Forget cached results (new data was loaded). */
 export function clearQueryCache(): void {
@@ -30,18 +53,28 @@ export function useQuery<T>(
   useEffect(() => {
     if (!enabled || cache.has(key)) return;
     let live = true;
-    browserEngine()
-      .then(run)
-      .then(
-        (data) => {
-          if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value as string);
-          cache.set(key, data);
-          if (live) setDone({ key, data });
-        },
-        (err: unknown) => {
-          if (live) setDone({ key, error: err instanceof Error ? err : new Error(String(err)) });
-        },
-      );
+    let promise = pending.get(key) as Promise<T> | undefined;
+    if (!promise) {
+      // One computation per key, however many components (or StrictMode re-runs) ask for it.
+      track(1);
+      promise = browserEngine()
+        .then(run)
+        .finally(() => {
+          pending.delete(key);
+          track(-1);
+        });
+      pending.set(key, promise);
+    }
+    promise.then(
+      (data) => {
+        if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value as string);
+        cache.set(key, data);
+        if (live) setDone({ key, data });
+      },
+      (err: unknown) => {
+        if (live) setDone({ key, error: err instanceof Error ? err : new Error(String(err)) });
+      },
+    );
     return () => {
       live = false;
     };

@@ -19,9 +19,20 @@ async function takeLongTasks(page: Page): Promise<LongTasks> {
   });
 }
 
-/** Wait until no "Computing…" status is on screen. */
+/** Wait until no query is in flight (the app mirrors the count on <html data-queries>). */
 async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => !document.querySelector('.loading'), undefined, { timeout: 600_000, polling: 10 });
+  await page.waitForFunction(
+    () => (document.documentElement.dataset.queries ?? '0') === '0',
+    undefined,
+    {
+      timeout: 600_000,
+      polling: 10,
+    },
+  );
+  // And the frame that draws the results.
+  await page.evaluate(
+    () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+  );
 }
 
 async function timed(page: Page, label: string, act: () => Promise<void>, rows: string[][]) {
@@ -39,7 +50,11 @@ export async function benchBrowser(files: string[]): Promise<void> {
   console.log('\n# browser (Chromium, duckdb-wasm in a Web Worker, through the page)');
   // The production build: what users run (React's development checks would distort timings).
   await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir: 'dist' } });
-  const server = await preview({ configFile: 'vite.config.ts', preview: { port: 5399, host: '127.0.0.1' }, logLevel: 'warn' });
+  const server = await preview({
+    configFile: 'vite.config.ts',
+    preview: { port: 5399, host: '127.0.0.1' },
+    logLevel: 'warn',
+  });
   const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -59,17 +74,85 @@ export async function benchBrowser(files: string[]): Promise<void> {
       },
       rows,
     );
-    console.log(`report: ${(await page.getByTestId('fact-signups').textContent()) ?? ''} signups, ${(await page.getByTestId('fact-posts').textContent()) ?? ''} posts`);
-    await timed(page, 'Waves tab, first draw', () => page.getByRole('tab', { name: 'Waves' }).click(), rows);
-    await timed(page, 'granularity → week', () => page.getByLabel('Granularity').selectOption('week').then(() => undefined), rows);
-    await timed(page, 'granularity → day (cached)', () => page.getByLabel('Granularity').selectOption('day').then(() => undefined), rows);
-    await timed(page, 'break down by country', () => page.getByLabel('Break down by').selectOption('country').then(() => undefined), rows);
-    await timed(page, 'date range (brush-equivalent)', () => page.getByLabel('From', { exact: true }).fill('2025-01-10'), rows);
-    await timed(page, 'Content mix tab, first draw', () => page.getByRole('tab', { name: 'Content mix' }).click(), rows);
-    await timed(page, 'author group toggle', () => page.getByRole('radio', { name: 'existing authors' }).check(), rows);
-    await timed(page, 'Retention tab, first draw', () => page.getByRole('tab', { name: 'Retention' }).click(), rows);
-    await timed(page, 'On or after toggle', () => page.getByRole('radio', { name: 'On or after' }).check(), rows);
-    await timed(page, 'cohort granularity → month', () => page.getByLabel('Cohort granularity').selectOption('month').then(() => undefined), rows);
+    console.log(
+      `report: ${(await page.getByTestId('fact-signups').textContent()) ?? ''} signups, ${(await page.getByTestId('fact-posts').textContent()) ?? ''} posts`,
+    );
+    await timed(
+      page,
+      'Waves tab, first draw',
+      () => page.getByRole('tab', { name: 'Waves' }).click(),
+      rows,
+    );
+    await timed(
+      page,
+      'granularity → week',
+      () =>
+        page
+          .getByLabel('Granularity')
+          .selectOption('week')
+          .then(() => undefined),
+      rows,
+    );
+    await timed(
+      page,
+      'granularity → day (cached)',
+      () =>
+        page
+          .getByLabel('Granularity')
+          .selectOption('day')
+          .then(() => undefined),
+      rows,
+    );
+    await timed(
+      page,
+      'break down by country',
+      () =>
+        page
+          .getByLabel('Break down by')
+          .selectOption('country')
+          .then(() => undefined),
+      rows,
+    );
+    await timed(
+      page,
+      'date range (brush-equivalent)',
+      () => page.getByLabel('From', { exact: true }).fill('2025-01-10'),
+      rows,
+    );
+    await timed(
+      page,
+      'Content mix tab, first draw',
+      () => page.getByRole('tab', { name: 'Content mix' }).click(),
+      rows,
+    );
+    await timed(
+      page,
+      'author group toggle',
+      () => page.getByRole('radio', { name: 'existing authors' }).check(),
+      rows,
+    );
+    await timed(
+      page,
+      'Retention tab, first draw',
+      () => page.getByRole('tab', { name: 'Retention' }).click(),
+      rows,
+    );
+    await timed(
+      page,
+      'On or after toggle',
+      () => page.getByRole('radio', { name: 'On or after' }).check(),
+      rows,
+    );
+    await timed(
+      page,
+      'cohort granularity → month',
+      () =>
+        page
+          .getByLabel('Cohort granularity')
+          .selectOption('month')
+          .then(() => undefined),
+      rows,
+    );
     console.log('| step | time to settled | long tasks | longest |\n|---|---|---|---|');
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
     if (errors.length) console.log(`console errors: ${errors.join(' / ')}`);

@@ -33,8 +33,13 @@ async function ensureData(): Promise<string[]> {
     await writeSample(dir, { scale, seed: 20250113 });
     console.log(`  generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
-  const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).sort();
-  const ordered = [...files.filter((f) => f.startsWith('signups')), ...files.filter((f) => !f.startsWith('signups'))];
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.csv'))
+    .sort();
+  const ordered = [
+    ...files.filter((f) => f.startsWith('signups')),
+    ...files.filter((f) => !f.startsWith('signups')),
+  ];
   return ordered.map((f) => path.join(dir, f));
 }
 
@@ -46,14 +51,26 @@ async function benchNode(files: string[]) {
   let t0 = performance.now();
   const report = await ingestFiles(
     engine,
-    files.map((f) => ({ input: pathInput(f), options: { table: path.basename(f).startsWith('signups') ? ('signups' as const) : ('posts' as const) } })),
+    files.map((f) => ({
+      input: pathInput(f),
+      options: {
+        table: path.basename(f).startsWith('signups') ? ('signups' as const) : ('posts' as const),
+      },
+    })),
   );
-  console.log(`ingest: ${ms(t0)} (${report.signups.toLocaleString()} signups, ${report.posts.toLocaleString()} posts)`);
+  console.log(
+    `ingest: ${ms(t0)} (${report.signups.toLocaleString()} signups, ${report.posts.toLocaleString()} posts)`,
+  );
   const ctx = await loadContext(engine, 'UTC');
   if (!ctx) throw new Error('nothing loaded');
   for (const granularity of ['day', 'hour'] as const) {
     t0 = performance.now();
-    await runAnalysis(engine, ctx, { granularity, cohort: 'week', waves: { baseline: null, madMultiplier: 3, medianMultiplier: 2 }, surgeStart: null });
+    await runAnalysis(engine, ctx, {
+      granularity,
+      cohort: 'week',
+      waves: { baseline: null, madMultiplier: 3, medianMultiplier: 2 },
+      surgeStart: null,
+    });
     console.log(`all analyses, ${granularity}: ${ms(t0)}`);
   }
   await engine.close();

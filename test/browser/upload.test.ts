@@ -1,0 +1,184 @@
+/**
+ * Uploading messy multi-file exports through the file input: each file is guessed to the right
+ * table, the report's per-file accounting and rejected rows match node's ingestFiles on the same
+ * files in the same order, and cancelling a large load keeps the earlier data and says so.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launch, openPage, screenshot } from './browser.ts';
+import { FIXTURES, bodyRows, expectAccessible, nodeIngest, num, tableOf } from './helpers.ts';
+import type { IngestReport } from '../../src/ingest/report.ts';
+
+/** Posts first on purpose: the page must load signups first, keeping each table's order. */
+const MESSY = ['posts_web.csv', 'signups_global.csv', 'posts_app.csv', 'signups_cn.csv'];
+/** Headers as the "Columns" cell of the pending table shows them (BOM stripped). */
+const HEADERS: Record<string, string> = {
+  'signups_cn.csv': 'User ID, Sign-up Time, Country, Source',
+  'signups_global.csv': 'uid, signup_at, country, note',
+  'posts_app.csv': 'post_id, author_id, created_ms, topic, language',
+  'posts_web.csv': 'Post ID, uid, Timestamp, Category, Text',
+};
+
+/** The page's load order: signups first, each table in the order the files were given. */
+const loadOrder = (files: readonly string[]) => [
+  ...files.filter((f) => tableOf(f) === 'signups'),
+  ...files.filter((f) => tableOf(f) === 'posts'),
+];
+
+/** Choose files in the input, check the guessed tables, press "Load N files", await the report. */
+async function uploadAndLoad(page: Page, files: readonly string[], dir = FIXTURES): Promise<void> {
+  await page.getByLabel('Choose CSV files').setInputFiles(files.map((f) => path.join(dir, f)));
+  const pending = page.locator('table', {
+    has: page.locator('caption', { hasText: 'Files to load' }),
+  });
+  await expect.poll(() => pending.locator('tbody tr').count()).toBe(files.length);
+  for (const f of files) {
+    expect(await page.getByLabel(`Table for ${f}`).inputValue(), f).toBe(tableOf(f));
+  }
+  await page
+    .getByRole('button', { name: `Load ${files.length} file${files.length > 1 ? 's' : ''}` })
+    .click();
+}
+
+/** The report on the page: per-file numbers, facts, and the listed rejects. */
+async function expectReport(page: Page, expected: IngestReport): Promise<void> {
+  const rows = await bodyRows(page, 'files-table');
+  expect(rows.map((r) => r[0])).toEqual(expected.files.map((f) => f.file));
+  expect(rows.map((r) => [r[1], ...r.slice(2).map((c) => num(c ?? null))])).toEqual(
+    expected.files.map((f) => [f.table, f.rows_read, f.rows_loaded, f.rows_rejected, f.duplicates]),
+  );
+  expect(await page.getByTestId('fact-signups').textContent()).toBe(
+    expected.signups.toLocaleString('en-US'),
+  );
+  expect(await page.getByTestId('fact-posts').textContent()).toBe(
+    expected.posts.toLocaleString('en-US'),
+  );
+  expect(await page.getByTestId('fact-end').textContent()).toBe(expected.dataset_end);
+  expect(await page.getByTestId('fact-unknown-authors').textContent()).toContain(
+    `${expected.authors_not_in_signups} (${expected.posts_by_unknown_authors} posts)`,
+  );
+  for (const f of expected.files) {
+    const details = page.locator('details', {
+      has: page.locator('summary', { hasText: `${f.file}:` }),
+    });
+    if (f.rejects.length === 0) {
+      expect(await details.count(), f.file).toBe(0);
+      continue;
+    }
+    expect(await details.locator('summary').textContent()).toBe(
+      `${f.file}: ${f.rows_rejected} rejected rows`,
+    );
+    const listed = await details
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent)),
+      );
+    expect(listed, f.file).toEqual(f.rejects.map((r) => [String(r.line), r.reason]));
+  }
+}
+
+describe('uploading CSV exports', () => {
+  let browser: Browser;
+  let tmp: string;
+  beforeAll(async () => {
+    browser = await launch();
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'surgescope-upload-'));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('loads four messy files in four dialects with the same accounting as node', async () => {
+    const ordered = loadOrder(MESSY);
+    const expected = await nodeIngest(ordered.map((f) => ({ path: path.join(FIXTURES, f) })));
+    // The fixtures are built to exercise every kind of reject and duplicate.
+    expect(expected.files.every((f) => f.rows_rejected > 0)).toBe(true);
+    expect(expected.files.filter((f) => f.duplicates > 0).length).toBeGreaterThanOrEqual(3);
+    for (const f of expected.files) {
+      expect(f.rows_read).toBe(f.rows_loaded + f.rows_rejected + f.duplicates);
+      expect(f.error, f.file).toBeUndefined();
+    }
+
+    const { page, errors, external } = await openPage(browser, inject('baseUrl'));
+    await page
+      .getByLabel('Choose CSV files')
+      .setInputFiles(MESSY.map((f) => path.join(FIXTURES, f)));
+    await page.getByRole('button', { name: 'Load 4 files' }).waitFor();
+    for (const f of MESSY) {
+      const row = page.locator('tr', { has: page.getByLabel(`Table for ${f}`) });
+      expect(await row.locator('td').nth(1).textContent(), f).toBe(HEADERS[f]);
+      expect(await page.getByLabel(`Table for ${f}`).inputValue(), f).toBe(tableOf(f));
+      // Every required role is found by synonyms: no "Missing:" note.
+      expect(await row.textContent(), f).not.toContain('Missing');
+    }
+    await screenshot(page, 'upload-pending');
+    await expectAccessible(page, 'Files to load');
+    await page.getByRole('button', { name: 'Load 4 files' }).click();
+    await page.getByRole('heading', { name: 'Ingest report' }).waitFor({ timeout: 60_000 });
+    await expectReport(page, expected);
+    await screenshot(page, 'upload-report');
+    await expectAccessible(page, 'Ingest report of the messy upload');
+    expect(errors).toEqual([]);
+    expect(external).toEqual([]);
+  });
+
+  it('cancels a large load and keeps the data loaded before it', async () => {
+    const small = ['signups_cn.csv', 'posts_app.csv'];
+    const expected = await nodeIngest(small.map((f) => ({ path: path.join(FIXTURES, f) })));
+    const big = path.join(tmp, 'signups_big.csv');
+    await writeBigSignups(big, 40 * 1024 * 1024);
+
+    const { page, errors } = await openPage(browser, inject('baseUrl'));
+    await uploadAndLoad(page, small);
+    await page.getByRole('heading', { name: 'Ingest report' }).waitFor({ timeout: 60_000 });
+    await expectReport(page, expected);
+
+    await uploadAndLoad(page, ['signups_big.csv'], tmp);
+    const status = page.getByRole('status').filter({ has: page.getByRole('progressbar') });
+    await status.waitFor({ timeout: 30_000 });
+    expect(await status.textContent()).toContain('signups_big.csv');
+    // Cancel while DuckDB reads the file: the statement in flight must be interrupted.
+    await status.filter({ hasText: ', read' }).waitFor({ timeout: 30_000 });
+    await screenshot(page, 'upload-progress');
+    await status.getByRole('button', { name: 'Cancel' }).click();
+    await status.waitFor({ state: 'detached', timeout: 60_000 });
+    await screenshot(page, 'upload-cancelled');
+    const alerts = await page.getByRole('alert').allTextContents();
+    expect(
+      alerts.some((t) => /loading was cancelled/i.test(t)),
+      `a message that the load was cancelled; alerts shown: ${JSON.stringify(alerts)}`,
+    ).toBe(true);
+    // The earlier report is still the one shown, and nothing of the big file is listed.
+    await expectReport(page, expected);
+    await screenshot(page, 'upload-cancelled');
+    expect(errors).toEqual([]);
+  });
+});
+
+/** A signups CSV of about `bytes` bytes, written in chunks. */
+async function writeBigSignups(file: string, bytes: number): Promise<void> {
+  const out = createWriteStream(file);
+  const write = (s: string) =>
+    new Promise<void>((resolve, reject) => out.write(s, (err) => (err ? reject(err) : resolve())));
+  await write('user_id,signup_at,country,source\n');
+  let size = 0;
+  let i = 0;
+  const start = Date.UTC(2025, 0, 1);
+  while (size < bytes) {
+    const lines: string[] = [];
+    for (let j = 0; j < 10_000; j++, i++) {
+      const t = new Date(start + i * 7_000).toISOString();
+      lines.push(`big_${String(i).padStart(8, '0')},${t},${i % 2 ? 'CN' : 'US'},app_store`);
+    }
+    const chunk = lines.join('\n') + '\n';
+    size += chunk.length;
+    await write(chunk);
+  }
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
+}

@@ -1,0 +1,242 @@
+/**
+ * The three analysis views on the sample: each renders, its numbers match what node computes
+ * with the CLI's code, axe finds nothing serious, light and dark screenshots are kept, and the
+ * page does not scroll sideways at 1024 px.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launch, openPage, screenshot } from './browser.ts';
+import {
+  bodyRows,
+  expectAccessible,
+  horizontalOverflow,
+  nodeAnalysis,
+  num,
+  sampleFiles,
+} from './helpers.ts';
+import type { Expected } from './helpers.ts';
+import type { RetentionCell } from '../../src/metrics/retention.ts';
+
+type ViewName = 'Data' | 'Waves' | 'Content mix' | 'Retention';
+const VIEWS: ViewName[] = ['Waves', 'Content mix', 'Retention'];
+const SLUG: Record<ViewName, string> = {
+  Data: 'data',
+  Waves: 'waves',
+  'Content mix': 'mix',
+  Retention: 'retention',
+};
+const TRIANGLE_CELLS = '[data-testid="retention-triangle"] td[data-cohort]';
+
+/** Open a view by its tab and wait until its main content is on screen. */
+async function showView(page: Page, view: ViewName): Promise<void> {
+  await page.getByRole('tab', { name: view, exact: true }).click();
+  const ready = {
+    Data: page.getByRole('heading', { name: 'Ingest report' }),
+    Waves: page.getByTestId('waves-table'),
+    'Content mix': page.getByTestId('movers-table'),
+    Retention: page.locator(TRIANGLE_CELLS).first(),
+  }[view];
+  await ready.waitFor({ timeout: 60_000 });
+  if (view === 'Content mix') await page.getByTestId('drift-latest').waitFor({ timeout: 60_000 });
+  await page.getByText('Computing…').waitFor({ state: 'detached', timeout: 60_000 });
+  // Let the charts finish their entry animation before screenshots and axe.
+  await page.waitForTimeout(800);
+}
+
+/** Column index by header text of a DataTable (headers are sort buttons). */
+async function columnIndex(page: Page, testId: string): Promise<Map<string, number>> {
+  const headers = await page
+    .getByTestId(testId)
+    .locator('thead th')
+    .evaluateAll((ths) => ths.map((th) => (th.textContent ?? '').replace(/[▲▼]/g, '').trim()));
+  return new Map(headers.map((h, i) => [h, i]));
+}
+
+/** "15.5%(9)" or "15.5%*(9)" (incomplete) → rate in percent, count, starred. */
+function parseCell(text: string): { pct: number | null; count: number; starred: boolean } {
+  const m = /^(—|[\d.]+%)(\*?)\s*\(([\d,]+)\)$/.exec(text.trim());
+  if (!m) throw new Error(`Unexpected retention cell text: "${text}"`);
+  return { pct: num(m[1] as string), count: num(m[3] as string) as number, starred: m[2] === '*' };
+}
+
+/** A few (cohort, period) cells: first, middle and last cohorts, early and late periods. */
+function pickCells(cells: readonly RetentionCell[]): RetentionCell[] {
+  const cohorts = [...new Set(cells.map((c) => c.cohort_start))].sort();
+  const at = (cohort: string | undefined, period: number) =>
+    cells.find((c) => c.cohort_start === cohort && c.period === period);
+  const first = cohorts[0];
+  const mid = cohorts[Math.floor(cohorts.length / 2)];
+  const last = cohorts[cohorts.length - 1];
+  const firstMax = Math.max(...cells.filter((c) => c.cohort_start === first).map((c) => c.period));
+  const picks = [
+    at(first, 0),
+    at(first, 1),
+    at(first, firstMax),
+    at(mid, 0),
+    at(mid, 1),
+    at(mid, 2),
+    at(last, 0),
+  ].filter((c): c is RetentionCell => c !== undefined);
+  expect(picks.length).toBe(7);
+  expect(picks.some((c) => !c.complete)).toBe(true);
+  return picks;
+}
+
+describe('analysis views on the sample', () => {
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let external: string[];
+  let expected: Expected;
+
+  beforeAll(async () => {
+    expected = await nodeAnalysis(sampleFiles());
+    browser = await launch();
+    ({ page, errors, external } = await openPage(browser, inject('baseUrl')));
+    await page.getByRole('button', { name: 'Load sample data' }).click();
+    await page.getByRole('heading', { name: 'Ingest report' }).waitFor({ timeout: 90_000 });
+  });
+  afterAll(async () => browser?.close());
+
+  it('Waves: baseline, threshold and every wave match node', async () => {
+    await showView(page, 'Waves');
+    const waves = expected.analysis.waves;
+    if (!waves) throw new Error('node found no baseline');
+    expect(num(await page.getByTestId('baseline-median').textContent())).toBeCloseTo(
+      waves.baseline.median,
+      2,
+    );
+    expect(num(await page.getByTestId('baseline-threshold').textContent())).toBeCloseTo(
+      waves.baseline.threshold,
+      2,
+    );
+    expect(await page.getByTestId('baseline-summary').textContent()).toContain(
+      `Baseline ${waves.baseline.from} to ${waves.baseline.to}`,
+    );
+    const col = await columnIndex(page, 'waves-table');
+    const rows = await bodyRows(page, 'waves-table');
+    expect(waves.waves.length).toBeGreaterThan(0);
+    const shown = rows.map((r) => ({
+      start: r[col.get('start') as number],
+      end: r[col.get('end') as number],
+      peak_signups: num(r[col.get('peak_signups') as number] ?? null),
+      signups: num(r[col.get('signups') as number] ?? null),
+    }));
+    expect(shown).toEqual(
+      waves.waves.map((w) => ({
+        start: w.start,
+        end: w.end,
+        peak_signups: w.peak_signups,
+        signups: w.signups,
+      })),
+    );
+    await screenshot(page, 'view-waves');
+    await expectAccessible(page, 'Waves (light)');
+    expect(errors).toEqual([]);
+  });
+
+  it('Content mix: latest newcomer drift and the top movers match node', async () => {
+    await showView(page, 'Content mix');
+    const summary = (await page.getByTestId('drift-summary').textContent()) ?? '';
+    const bucket = /last complete bucket \((\d{4}-\d{2}-\d{2})\)/.exec(summary)?.[1];
+    expect(bucket, summary).toBeDefined();
+    const newDrift = expected.analysis.drift.filter((d) => d.group === 'new');
+    // The last complete day bucket is the last one before the day holding the data's end.
+    const endDay = (expected.report.dataset_end ?? '').slice(0, 10);
+    const lastComplete = newDrift
+      .map((d) => d.bucket_start)
+      .filter((b) => b < endDay)
+      .sort()
+      .pop();
+    expect(bucket).toBe(lastComplete);
+    const row = newDrift.find((d) => d.bucket_start === bucket);
+    expect(row).toBeDefined();
+    expect(await page.getByTestId('drift-latest').textContent()).toBe(row?.jsd.toFixed(2));
+
+    // Default movers window: the first wave.
+    expect(await page.getByLabel('Movers from').inputValue()).toBe(expected.moversWindow.from);
+    expect(await page.getByLabel('Movers to').inputValue()).toBe(expected.moversWindow.to);
+    const col = await columnIndex(page, 'movers-table');
+    const rows = await bodyRows(page, 'movers-table');
+    expect(rows.map((r) => r[col.get('category') as number])).toEqual(
+      expected.movers.map((m) => m.category),
+    );
+    rows.forEach((r, i) => {
+      const m = expected.movers[i];
+      if (!m) return;
+      const cell = (h: string) => num(r[col.get(h) as number] ?? null) as number;
+      expect(Math.abs(cell('baseline share %') - m.baseline_share * 100)).toBeLessThanOrEqual(
+        0.051,
+      );
+      expect(Math.abs(cell('window share %') - m.window_share * 100)).toBeLessThanOrEqual(0.051);
+      expect(Math.abs(cell('change (pp)') - m.change_pp)).toBeLessThanOrEqual(0.051);
+    });
+    await screenshot(page, 'view-mix');
+    await expectAccessible(page, 'Content mix (light)');
+    expect(errors).toEqual([]);
+  });
+
+  it('Retention: triangle cells match node in both "On" and "On or after" modes', async () => {
+    await showView(page, 'Retention');
+    const cells = expected.analysis.retention;
+    expect(await page.locator(TRIANGLE_CELLS).count()).toBe(cells.length);
+    const picks = pickCells(cells);
+    const check = async (mode: 'on' | 'on_or_after') => {
+      for (const c of picks) {
+        const td = page.locator(
+          `${TRIANGLE_CELLS.replace('td[data-cohort]', '')}td[data-cohort="${c.cohort_start}"][data-period="${c.period}"]`,
+        );
+        const got = parseCell((await td.textContent()) ?? '');
+        const active = mode === 'on' ? c.active_users : c.active_on_or_after;
+        const where = `${mode} ${c.cohort_start} p${c.period}`;
+        expect(got.count, where).toBe(active);
+        expect(got.pct, where).toBeCloseTo((100 * active) / c.cohort_size, 1);
+        expect(got.starred, where).toBe(!c.complete);
+        expect(await td.getAttribute('data-complete'), where).toBe(String(c.complete));
+      }
+    };
+    await page.getByRole('radio', { name: 'On', exact: true }).check();
+    await check('on');
+    await screenshot(page, 'view-retention');
+    await expectAccessible(page, 'Retention, On (light)');
+
+    await page.getByRole('radio', { name: 'On or after' }).check();
+    await page
+      .getByRole('heading', { name: 'Retention by cohort (active in or after it)' })
+      .waitFor();
+    await check('on_or_after');
+    await screenshot(page, 'view-retention-on-or-after');
+    await expectAccessible(page, 'Retention, On or after (light)');
+    await page.getByRole('radio', { name: 'On', exact: true }).check();
+    expect(errors).toEqual([]);
+  });
+
+  it('dark theme: every view renders and passes axe', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    try {
+      for (const view of [...VIEWS, 'Data' as const]) {
+        await showView(page, view);
+        await screenshot(page, `view-${SLUG[view]}-dark`);
+        await expectAccessible(page, `${view} (dark)`);
+      }
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('is usable at 1024 px: no view scrolls sideways', async () => {
+    await page.setViewportSize({ width: 1024, height: 800 });
+    const widths: Record<string, { scroll: number; client: number }> = {};
+    for (const view of ['Data' as const, ...VIEWS]) {
+      await showView(page, view);
+      widths[view] = await horizontalOverflow(page);
+      if (view === 'Retention') await screenshot(page, 'view-retention-1024');
+    }
+    for (const [view, w] of Object.entries(widths)) {
+      expect(w.scroll, `${view} at 1024 px: scrollWidth ${w.scroll}`).toBeLessThanOrEqual(1024 + 1);
+    }
+    expect(errors).toEqual([]);
+    expect(external).toEqual([]);
+  });
+});
