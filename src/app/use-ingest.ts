@@ -2,6 +2,7 @@
 import { useCallback, useRef, useState } from 'react';
 import { browserEngine } from '../db/browser-engine.ts';
 import { ingestFiles } from '../ingest/ingest.ts';
+import { dropMixCubes } from '../metrics/mix-cube.ts';
 import type { IngestItem } from '../ingest/ingest.ts';
 import { LoadCancelled } from '../ingest/load.ts';
 import type { LoadProgress } from '../ingest/load.ts';
@@ -43,6 +44,8 @@ export function useIngest() {
           },
           report?.files ?? [],
         );
+        // Cubes summarise the old data; the views rebuild them on demand.
+        await dropMixCubes(engine);
         setReport(next);
         setVersion((v) => v + 1);
         setState({ status: 'idle' });

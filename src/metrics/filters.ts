@@ -29,7 +29,8 @@ function inList(column: string, values: string[], params: SqlParam[]): string {
   return `${column} IN (${values.map(() => '?').join(', ')})`;
 }
 
-function rangeSql(localExpr: string, ctx: QueryContext): string[] {
+/** Conditions keeping a local time expression inside the context's date range (inclusive days). */
+export function rangeConditions(localExpr: string, ctx: QueryContext): string[] {
   const out: string[] = [];
   const { from, to } = ctx.filters;
   if (from) {
@@ -58,7 +59,10 @@ export function filteredCtes(
     .filter((s) => s.table === 'signups')
     .map((s) => inList(checkColumn(ctx, s), s.values, params));
   const signupT = localSql('signup_at', ctx.tz, ctx.range);
-  const sConds = [...userConds, ...(opts.signupsInRange === false ? [] : rangeSql(signupT, ctx))];
+  const sConds = [
+    ...userConds,
+    ...(opts.signupsInRange === false ? [] : rangeConditions(signupT, ctx)),
+  ];
   const fs = `fs AS (SELECT user_id, signup_at AS u, ${signupT} AS t FROM signups${sConds.length ? ` WHERE ${sConds.join(' AND ')}` : ''})`;
   const postParams: SqlParam[] = [];
   const postT = localSql('created_at', ctx.tz, ctx.range);
@@ -73,7 +77,7 @@ export function filteredCtes(
     pConds.push(`user_id IN (SELECT user_id FROM signups WHERE ${conds.join(' AND ')})`);
     postParams.push(...again);
   }
-  if (opts.postsInRange !== false) pConds.push(...rangeSql(postT, ctx));
+  if (opts.postsInRange !== false) pConds.push(...rangeConditions(postT, ctx));
   const fp = `fp AS (SELECT user_id, ${postT} AS t, category FROM posts${pConds.length ? ` WHERE ${pConds.join(' AND ')}` : ''})`;
   return { text: `${fs}, ${fp}`, params: [...params, ...postParams] };
 }

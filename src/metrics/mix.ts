@@ -4,9 +4,9 @@
  * including authors missing from the signup export; `all` covers both.
  */
 import type { Engine } from '../db/engine.ts';
-import { sqlString } from '../db/engine.ts';
+import { sqlIdent, sqlString } from '../db/engine.ts';
 import { bucketSql, dateSql, labelSql, localSql } from './buckets.ts';
-import { filteredCtes } from './filters.ts';
+import { filteredCtes, rangeConditions } from './filters.ts';
 import type { Sql } from './filters.ts';
 import type { AuthorGroup, Granularity, QueryContext } from './params.ts';
 
@@ -33,21 +33,51 @@ function groupSql(surgeStart: string | null): string {
   return `CASE WHEN st IS NOT NULL AND st >= ${labelTimestampSql(surgeStart)} THEN 'new' ELSE 'existing' END`;
 }
 
-export function mixSql(ctx: QueryContext, g: Granularity, surgeStart: string | null): Sql {
+/**
+ * Where mix rows come from: CTE `src(t, category, grp0, w)` with local time t and weight w.
+ * Raw posts (weight 1) by default; with a cube (see mix-cube.ts) its pre-aggregated rows, which
+ * give the same numbers when no segment filter applies.
+ */
+function mixSourceSql(ctx: QueryContext, surgeStart: string | null, cube: string | null): Sql {
+  if (cube && (ctx.filters.segments ?? []).length === 0) {
+    const t = localSql('q', ctx.tz, ctx.range);
+    const conds = rangeConditions(t, ctx);
+    return {
+      text: `src AS (SELECT ${t} AS t, category, grp0, n AS w FROM ${sqlIdent(cube)}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''})`,
+      params: [],
+    };
+  }
   const base = filteredCtes(ctx);
   return {
-    text: `WITH ${base.text},
+    text: `${base.text},
       authors AS (SELECT user_id, min(${localSql('signup_at', ctx.tz, ctx.range)}) AS st FROM signups GROUP BY user_id),
-      grouped AS (SELECT ${bucketSql('fp.t', g)} AS b, fp.category, ${groupSql(surgeStart)} AS grp0
-        FROM fp LEFT JOIN authors USING (user_id)),
-      counts AS (SELECT b, coalesce(grp0, 'all') AS grp, category, count(*) AS n
-        FROM grouped GROUP BY GROUPING SETS ((b, grp0, category), (b, category)))
+      src AS (SELECT fp.t, fp.category, ${groupSql(surgeStart)} AS grp0, 1 AS w FROM fp LEFT JOIN authors USING (user_id))`,
+    params: base.params,
+  };
+}
+
+export function mixSql(
+  ctx: QueryContext,
+  g: Granularity,
+  surgeStart: string | null,
+  cube: string | null = null,
+): Sql {
+  const source = mixSourceSql(ctx, surgeStart, cube);
+  return {
+    text: `WITH ${source.text},
+      counts AS (SELECT ${bucketSql('t', g)} AS b, coalesce(grp0, 'all') AS grp, category, sum(w) AS n
+        FROM src GROUP BY GROUPING SETS ((b, grp0, category), (b, category)))
     SELECT ${labelSql('b', g)} AS bucket_start, grp AS "group", category, CAST(n AS BIGINT) AS posts,
       CAST(n AS DOUBLE) / sum(n) OVER (PARTITION BY b, grp) AS share
     FROM counts
     ORDER BY b, CASE grp WHEN 'all' THEN 0 WHEN 'new' THEN 1 ELSE 2 END, category`,
-    params: base.params,
+    params: source.params,
   };
+}
+
+/** The SQL expression for a post's author group, given the author's local signup time `st`. */
+export function authorGroupSql(surgeStart: string | null): string {
+  return groupSql(surgeStart);
 }
 
 export async function contentMix(
@@ -55,17 +85,28 @@ export async function contentMix(
   ctx: QueryContext,
   g: Granularity,
   surgeStart: string | null,
+  cube: string | null = null,
 ): Promise<MixRow[]> {
-  const sql = mixSql(ctx, g, surgeStart);
+  const sql = mixSql(ctx, g, surgeStart, cube);
   return engine.query<MixRow & Record<string, unknown>>(sql.text, sql.params);
 }
 
 /** Category shares of all posts created inside a date window (inclusive dates). */
-export function windowMixSql(ctx: QueryContext, window: { from: string; to: string }): Sql {
-  const base = filteredCtes({
-    ...ctx,
-    filters: { ...ctx.filters, from: window.from, to: window.to },
-  });
+export function windowMixSql(
+  ctx: QueryContext,
+  window: { from: string; to: string },
+  cube: string | null = null,
+): Sql {
+  const inWindow = { ...ctx, filters: { ...ctx.filters, from: window.from, to: window.to } };
+  if (cube && (ctx.filters.segments ?? []).length === 0) {
+    const t = localSql('q', ctx.tz, ctx.range);
+    return {
+      text: `SELECT category, CAST(sum(n) AS BIGINT) AS posts, CAST(sum(n) AS DOUBLE) / sum(sum(n)) OVER () AS share
+      FROM ${sqlIdent(cube)} WHERE ${rangeConditions(t, inWindow).join(' AND ')} GROUP BY category ORDER BY category`,
+      params: [],
+    };
+  }
+  const base = filteredCtes(inWindow);
   return {
     text: `WITH ${base.text}
     SELECT category, CAST(count(*) AS BIGINT) AS posts, CAST(count(*) AS DOUBLE) / sum(count(*)) OVER () AS share
@@ -84,7 +125,8 @@ export async function windowMix(
   engine: Engine,
   ctx: QueryContext,
   window: { from: string; to: string },
+  cube: string | null = null,
 ): Promise<CategoryShare[]> {
-  const sql = windowMixSql(ctx, window);
+  const sql = windowMixSql(ctx, window, cube);
   return engine.query<CategoryShare & Record<string, unknown>>(sql.text, sql.params);
 }

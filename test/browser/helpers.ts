@@ -191,3 +191,40 @@ export async function horizontalOverflow(page: Page): Promise<{ scroll: number; 
     client: document.documentElement.clientWidth,
   }));
 }
+
+/** The report on the page: per-file numbers, facts, and the listed rejects. */
+export async function expectReport(page: Page, expected: IngestReport): Promise<void> {
+  const rows = await bodyRows(page, 'files-table');
+  expect(rows.map((r) => r[0])).toEqual(expected.files.map((f) => f.file));
+  expect(rows.map((r) => [r[1], ...r.slice(2).map((c) => num(c ?? null))])).toEqual(
+    expected.files.map((f) => [f.table, f.rows_read, f.rows_loaded, f.rows_rejected, f.duplicates]),
+  );
+  expect(await page.getByTestId('fact-signups').textContent()).toBe(
+    expected.signups.toLocaleString('en-US'),
+  );
+  expect(await page.getByTestId('fact-posts').textContent()).toBe(
+    expected.posts.toLocaleString('en-US'),
+  );
+  expect(await page.getByTestId('fact-end').textContent()).toBe(expected.dataset_end);
+  expect(await page.getByTestId('fact-unknown-authors').textContent()).toContain(
+    `${expected.authors_not_in_signups} (${expected.posts_by_unknown_authors} posts)`,
+  );
+  for (const f of expected.files) {
+    const details = page.locator('details', {
+      has: page.locator('summary', { hasText: `${f.file}:` }),
+    });
+    if (f.rejects.length === 0) {
+      expect(await details.count(), f.file).toBe(0);
+      continue;
+    }
+    expect(await details.locator('summary').textContent()).toBe(
+      `${f.file}: ${f.rows_rejected} rejected rows`,
+    );
+    const listed = await details
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent)),
+      );
+    expect(listed, f.file).toEqual(f.rejects.map((r) => [String(r.line), r.reason]));
+  }
+}

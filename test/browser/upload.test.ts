@@ -9,8 +9,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launch, openPage, screenshot } from './browser.ts';
-import { FIXTURES, bodyRows, expectAccessible, nodeIngest, num, tableOf } from './helpers.ts';
-import type { IngestReport } from '../../src/ingest/report.ts';
+import { FIXTURES, expectAccessible, expectReport, nodeIngest, tableOf } from './helpers.ts';
 
 /** Posts first on purpose: the page must load signups first, keeping each table's order. */
 const MESSY = ['posts_web.csv', 'signups_global.csv', 'posts_app.csv', 'signups_cn.csv'];
@@ -41,43 +40,6 @@ async function uploadAndLoad(page: Page, files: readonly string[], dir = FIXTURE
   await page
     .getByRole('button', { name: `Load ${files.length} file${files.length > 1 ? 's' : ''}` })
     .click();
-}
-
-/** The report on the page: per-file numbers, facts, and the listed rejects. */
-async function expectReport(page: Page, expected: IngestReport): Promise<void> {
-  const rows = await bodyRows(page, 'files-table');
-  expect(rows.map((r) => r[0])).toEqual(expected.files.map((f) => f.file));
-  expect(rows.map((r) => [r[1], ...r.slice(2).map((c) => num(c ?? null))])).toEqual(
-    expected.files.map((f) => [f.table, f.rows_read, f.rows_loaded, f.rows_rejected, f.duplicates]),
-  );
-  expect(await page.getByTestId('fact-signups').textContent()).toBe(
-    expected.signups.toLocaleString('en-US'),
-  );
-  expect(await page.getByTestId('fact-posts').textContent()).toBe(
-    expected.posts.toLocaleString('en-US'),
-  );
-  expect(await page.getByTestId('fact-end').textContent()).toBe(expected.dataset_end);
-  expect(await page.getByTestId('fact-unknown-authors').textContent()).toContain(
-    `${expected.authors_not_in_signups} (${expected.posts_by_unknown_authors} posts)`,
-  );
-  for (const f of expected.files) {
-    const details = page.locator('details', {
-      has: page.locator('summary', { hasText: `${f.file}:` }),
-    });
-    if (f.rejects.length === 0) {
-      expect(await details.count(), f.file).toBe(0);
-      continue;
-    }
-    expect(await details.locator('summary').textContent()).toBe(
-      `${f.file}: ${f.rows_rejected} rejected rows`,
-    );
-    const listed = await details
-      .locator('tbody tr')
-      .evaluateAll((trs) =>
-        trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent)),
-      );
-    expect(listed, f.file).toEqual(f.rejects.map((r) => [String(r.line), r.reason]));
-  }
 }
 
 describe('uploading CSV exports', () => {
@@ -140,21 +102,21 @@ describe('uploading CSV exports', () => {
     await uploadAndLoad(page, ['signups_big.csv'], tmp);
     const status = page.getByRole('status').filter({ has: page.getByRole('progressbar') });
     await status.waitFor({ timeout: 30_000 });
-    expect(await status.textContent()).toContain('signups_big.csv');
     // Cancel while DuckDB reads the file: the statement in flight must be interrupted.
-    await status.filter({ hasText: ', read' }).waitFor({ timeout: 30_000 });
+    await status.filter({ hasText: 'signups_big.csv, read' }).waitFor({ timeout: 30_000 });
     await screenshot(page, 'upload-progress');
     await status.getByRole('button', { name: 'Cancel' }).click();
     await status.waitFor({ state: 'detached', timeout: 60_000 });
     await screenshot(page, 'upload-cancelled');
     const alerts = await page.getByRole('alert').allTextContents();
-    expect(
-      alerts.some((t) => /loading was cancelled/i.test(t)),
-      `a message that the load was cancelled; alerts shown: ${JSON.stringify(alerts)}`,
-    ).toBe(true);
+    expect
+      .soft(
+        alerts.some((t) => /loading was cancelled/i.test(t)),
+        `a message that the load was cancelled; alerts shown: ${JSON.stringify(alerts)}`,
+      )
+      .toBe(true);
     // The earlier report is still the one shown, and nothing of the big file is listed.
     await expectReport(page, expected);
-    await screenshot(page, 'upload-cancelled');
     expect(errors).toEqual([]);
   });
 });

@@ -39,6 +39,14 @@ async function showView(page: Page, view: ViewName): Promise<void> {
   await ready.waitFor({ timeout: 60_000 });
   if (view === 'Content mix') await page.getByTestId('drift-latest').waitFor({ timeout: 60_000 });
   await page.getByText('Computing…').waitFor({ state: 'detached', timeout: 60_000 });
+  // Every query settled (the app mirrors queries in flight on <html data-queries>).
+  await page.waitForFunction(
+    () => (document.documentElement.dataset.queries ?? '0') === '0',
+    null,
+    {
+      timeout: 60_000,
+    },
+  );
   // Let the charts finish their entry animation before screenshots and axe.
   await page.waitForTimeout(800);
 }

@@ -2,6 +2,7 @@
 import { useMemo } from 'react';
 import { driftFromMix, topMovers } from '../../metrics/drift.ts';
 import { contentMix, windowMix } from '../../metrics/mix.ts';
+import { ensureMixCube } from '../../metrics/mix-cube.ts';
 import { AUTHOR_GROUPS } from '../../metrics/params.ts';
 import type { AuthorGroup } from '../../metrics/params.ts';
 import { baselineWindow } from '../../metrics/waves.ts';
@@ -44,17 +45,25 @@ export function MixView(props: ViewProps) {
 
   const mix = useQuery(
     `mix:${ctxKey(ctx)}:${g}:${surgeStart}`,
-    (engine) => contentMix(engine, ctx, g, surgeStart),
+    async (engine) =>
+      contentMix(engine, ctx, g, surgeStart, await ensureMixCube(engine, ctx, surgeStart)),
     ready,
   );
   const baseline = useQuery(
     `mix-window:${ctxKey(unranged)}:${base?.from}:${base?.to}`,
-    (engine) => windowMix(engine, unranged, base as { from: string; to: string }),
+    async (engine) =>
+      windowMix(
+        engine,
+        unranged,
+        base as { from: string; to: string },
+        await ensureMixCube(engine, unranged, surgeStart),
+      ),
     ready && base !== null,
   );
   const moversWin = useQuery(
     `mix-window:${ctxKey(unranged)}:${win.from}:${win.to}`,
-    (engine) => windowMix(engine, unranged, win),
+    async (engine) =>
+      windowMix(engine, unranged, win, await ensureMixCube(engine, unranged, surgeStart)),
     ready && winValid,
   );
 
