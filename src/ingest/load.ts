@@ -248,7 +248,8 @@ export async function loadFile(
     progress('done', input.size, report.rows_loaded);
   } catch (err) {
     await engine.exec('ROLLBACK').catch(() => {});
-    if (err instanceof LoadCancelled) throw err;
+    // A cancel interrupts the statement in flight; whatever error that raised, it is a cancel.
+    if (err instanceof LoadCancelled || load.signal?.aborted) throw new LoadCancelled();
     report.errorKind = 'unreadable';
     report.error = `Could not read this file: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
     report.rows_read = report.rows_loaded = report.rows_rejected = report.duplicates = 0;
