@@ -71,26 +71,28 @@ export function App() {
           </button>
         </div>
       )}
-      <nav role="tablist" aria-label="Views" className="tabs" onKeyDown={onTabKey}>
-        {VIEWS.map((v) => (
-          <button
-            key={v}
-            id={`tab-${v}`}
-            role="tab"
-            type="button"
-            aria-selected={state.view === v}
-            aria-controls="view-panel"
-            tabIndex={state.view === v ? 0 : -1}
-            onClick={() => update({ view: v })}
-          >
-            {TITLES[v]}
-          </button>
-        ))}
+      <nav aria-label="Views">
+        <div role="tablist" aria-label="Views" className="tabs" onKeyDown={onTabKey}>
+          {VIEWS.map((v) => (
+            <button
+              key={v}
+              id={`tab-${v}`}
+              role="tab"
+              type="button"
+              aria-selected={state.view === v}
+              aria-controls="view-panel"
+              tabIndex={state.view === v ? 0 : -1}
+              onClick={() => update({ view: v })}
+            >
+              {TITLES[v]}
+            </button>
+          ))}
+        </div>
       </nav>
-      {hasData && ctx.data && state.view !== 'data' && (
-        <FilterBar ctx={ctx.data} state={state} update={update} version={ingest.version} />
-      )}
       <main>
+        {hasData && ctx.data && state.view !== 'data' && (
+          <FilterBar ctx={ctx.data} state={state} update={update} version={ingest.version} />
+        )}
         <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${state.view}`}>
           {state.view === 'data' || !ctx.data ? (
             <>
