@@ -1,5 +1,15 @@
 /** The ingest report: per-file accounting, dataset facts and the rejected rows. */
-import type { IngestReport } from '../../ingest/report.ts';
+import type { FileReport, IngestReport } from '../../ingest/report.ts';
+import { downloadText, toSafeCsv } from '../../share/csv-export.ts';
+
+/** Every listed reject of a file as formula-safe CSV. */
+function downloadRejects(f: FileReport) {
+  const rows = f.rejects.map((r) => [r.line, r.reason, r.raw ?? '']);
+  downloadText(
+    `${f.file.replace(/\.[^.]+$/, '')}-rejects.csv`,
+    toSafeCsv(['line', 'reason', 'text'], rows),
+  );
+}
 
 export function IngestReportView({ report }: { report: IngestReport }) {
   return (
@@ -66,6 +76,11 @@ export function IngestReportView({ report }: { report: IngestReport }) {
               <p role="alert" className="error">
                 {f.error}
               </p>
+            )}
+            {f.rejects.length > 0 && (
+              <button type="button" className="small" onClick={() => downloadRejects(f)}>
+                Download rejected rows of {f.file} (CSV)
+              </button>
             )}
             {f.rejects.length > 0 && (
               <table className="rejects">
