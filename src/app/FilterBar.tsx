@@ -4,19 +4,9 @@ import type { QueryContext } from '../metrics/params.ts';
 import { segmentValues } from '../metrics/segments.ts';
 import type { ViewState } from '../state/view-state.ts';
 import { useQuery } from './use-query.ts';
+import { COMMON_ZONES } from '../metrics/time-zone.ts';
 
-const ZONES = [
-  'UTC',
-  'Asia/Shanghai',
-  'Asia/Tokyo',
-  'Asia/Kolkata',
-  'Europe/London',
-  'Europe/Berlin',
-  'America/New_York',
-  'America/Chicago',
-  'America/Los_Angeles',
-  'Australia/Sydney',
-];
+const ZONES = COMMON_ZONES;
 
 export function FilterBar(props: {
   ctx: QueryContext;

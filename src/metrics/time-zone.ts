@@ -223,3 +223,17 @@ export function localToUtcSql(expr: string, zone: string, fromMs: number, toMs: 
   });
   return shiftSql(`(${expr})`, branches, last, -1);
 }
+
+/** Zones offered in pickers; any other valid IANA name still works from a link or the CLI. */
+export const COMMON_ZONES = [
+  'UTC',
+  'Asia/Shanghai',
+  'Asia/Tokyo',
+  'Asia/Kolkata',
+  'Europe/London',
+  'Europe/Berlin',
+  'America/New_York',
+  'America/Chicago',
+  'America/Los_Angeles',
+  'Australia/Sydney',
+];

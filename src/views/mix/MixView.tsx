@@ -20,6 +20,7 @@ import { completeBefore, defaultMoversWindow } from '../../charts/mix-buckets.ts
 import { MOVER_COLUMNS } from '../../tables/movers-columns.ts';
 import { DataTable } from '../../tables/DataTable.tsx';
 import { Status } from '../Status.tsx';
+import { SignupsStatus } from '../SignupsStatus.tsx';
 import type { ViewProps } from '../view-props.ts';
 
 const POSSESSIVE: Record<AuthorGroup, string> = {
@@ -115,13 +116,7 @@ export function MixView(props: ViewProps) {
           ))}
         </fieldset>
       </div>
-      <Status
-        isLoading={series.isLoading}
-        hasData={Boolean(series.data)}
-        error={series.error}
-        empty={series.data?.length === 0}
-        emptyText="No signups match these filters."
-      >
+      <SignupsStatus series={series}>
         <p className="summary" data-testid="surge-summary">
           {surgeStart ? (
             <>
@@ -134,7 +129,7 @@ export function MixView(props: ViewProps) {
             'No wave detected, so every author counts as existing.'
           )}
         </p>
-      </Status>
+      </SignupsStatus>
 
       <h3>Category shares, {groupLabel}</h3>
       <Status

@@ -4,19 +4,9 @@ import { mapColumns, rolesOf, TIME_ROLE } from '../../ingest/roles.ts';
 import type { Role, TableName } from '../../ingest/roles.ts';
 import { describeTimestamps } from '../../ingest/timestamps.ts';
 import type { FileOptions } from '../../ingest/load.ts';
+import { COMMON_ZONES } from '../../metrics/time-zone.ts';
 
-export const ZONE_CHOICES = [
-  'UTC',
-  'Asia/Shanghai',
-  'Asia/Tokyo',
-  'Asia/Kolkata',
-  'Europe/London',
-  'Europe/Berlin',
-  'America/New_York',
-  'America/Chicago',
-  'America/Los_Angeles',
-  'Australia/Sydney',
-];
+const ZONE_CHOICES = COMMON_ZONES;
 
 /** A column's choice in the dialog: a role of the table, a segment, or ignored. */
 type Choice = Role | 'segment' | 'ignore';

@@ -17,6 +17,7 @@ import { DataTable } from '../../tables/DataTable.tsx';
 import { useQuery } from '../../app/use-query.ts';
 import { ctxKey, useWaves } from '../../app/use-analysis.ts';
 import { Status } from '../Status.tsx';
+import { SignupsStatus } from '../SignupsStatus.tsx';
 
 const fmt = (n: number | null, digits = 1) =>
   n === null ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: digits });
@@ -168,13 +169,7 @@ export function WavesView(props: {
           />
         </label>
       </div>
-      <Status
-        isLoading={series.isLoading}
-        hasData={Boolean(series.data)}
-        error={series.error}
-        empty={series.data?.length === 0}
-        emptyText="No signups match these filters."
-      >
+      <SignupsStatus series={series}>
         {waves && (
           <p className="summary" data-testid="baseline-summary">
             Baseline {waves.baseline.from} to {waves.baseline.to}: median{' '}
@@ -222,7 +217,7 @@ export function WavesView(props: {
             </select>
           </label>
         </div>
-      </Status>
+      </SignupsStatus>
       {by && (
         <>
           <h3>Signups by {by}</h3>
