@@ -9,7 +9,7 @@ export default async function setup(project: TestProject) {
   server = await createServer({
     configFile: 'vite.config.ts',
     server: { port: 5199, strictPort: false, host: '127.0.0.1' },
-    logLevel: 'warn',
+    logLevel: 'error', // duckdb-wasm's source maps point outside the package: noise
   });
   await server.listen();
   const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5199/';
