@@ -10,6 +10,7 @@ import {
   expectAccounting,
   expectFile,
   freshEngine,
+  signupRows,
   ingestFixtures,
   reasonAt,
   utc,
@@ -20,11 +21,6 @@ beforeEach(async () => {
   engine = await freshEngine();
 });
 afterEach(async () => engine.close());
-
-const signupRows = () =>
-  engine.query<{ user_id: string; signup_at: number }>(
-    'SELECT user_id, signup_at FROM signups ORDER BY user_id',
-  );
 
 describe('rejects', () => {
   it('ragged rows (too few, too many) and empty required fields', async () => {
@@ -62,7 +58,7 @@ describe('rejects', () => {
       lines: [3, 5],
     });
     expect(reasonAt(r.files[0], 3)).toMatch(/field|column/i);
-    expect((await signupRows()).map((x) => x.user_id)).toEqual(['d1', 'd3']);
+    expect((await signupRows(engine)).map((x) => x.user_id)).toEqual(['d1', 'd3']);
   });
 
   it('an unclosed quote mid-file swallows the rest of the file into one rejected record', async () => {
@@ -177,7 +173,7 @@ describe('duplicates', () => {
       duplicates: 1,
       lines: [],
     });
-    expect(await signupRows()).toEqual([
+    expect(await signupRows(engine)).toEqual([
       { user_id: 'r1', signup_at: utc(2025, 1, 10, 12) },
       { user_id: 'r2', signup_at: utc(2025, 1, 9, 8) }, // from the later file
       { user_id: 'r3', signup_at: utc(2025, 1, 11) },
@@ -207,7 +203,7 @@ describe('duplicates', () => {
       duplicates: 3,
       lines: [7],
     });
-    expect(await signupRows()).toEqual([
+    expect(await signupRows(engine)).toEqual([
       { user_id: 'r1', signup_at: utc(2025, 1, 10, 12) },
       { user_id: 'r2', signup_at: utc(2025, 1, 9, 8) },
       { user_id: 'r3', signup_at: utc(2025, 1, 11) },

@@ -108,3 +108,10 @@ export function reasonAt(f: FileReport | undefined, line: number): string {
 export function utc(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number {
   return Date.UTC(y, mo - 1, d, h, mi, s, ms);
 }
+
+/** The loaded signups, in user order. */
+export function signupRows(engine: Engine) {
+  return engine.query<{ user_id: string; signup_at: number }>(
+    'SELECT user_id, signup_at FROM signups ORDER BY user_id',
+  );
+}

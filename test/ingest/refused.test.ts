@@ -5,18 +5,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/db/engine.ts';
-import { expectFile, freshEngine, ingestFixtures, utc } from './helpers.ts';
+import { expectFile, freshEngine, signupRows, ingestFixtures, utc } from './helpers.ts';
 
 let engine: Engine;
 beforeEach(async () => {
   engine = await freshEngine();
 });
 afterEach(async () => engine.close());
-
-const signupRows = () =>
-  engine.query<{ user_id: string; signup_at: number }>(
-    'SELECT user_id, signup_at FROM signups ORDER BY user_id',
-  );
 
 describe('refused files', () => {
   it('a header-only file is an error and loads nothing', async () => {
@@ -75,7 +70,7 @@ describe('refused files', () => {
     expect(cat?.rows_loaded).toBe(0);
     expect(time?.error).toMatch(/signup_at/);
     expect(time?.rows_loaded).toBe(0);
-    expect(await signupRows()).toEqual([
+    expect(await signupRows(engine)).toEqual([
       { user_id: 'u1', signup_at: utc(2025, 1, 1) },
       { user_id: 'u2', signup_at: utc(2025, 1, 2) },
     ]);
