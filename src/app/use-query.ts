@@ -59,6 +59,12 @@ export function useQuery<T>(
       track(1);
       promise = browserEngine()
         .then(run)
+        .then((data) => {
+          // Cached once, before the in-flight count drops, so "0 in flight" means "all cached".
+          if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value as string);
+          cache.set(key, data);
+          return data;
+        })
         .finally(() => {
           pending.delete(key);
           track(-1);
@@ -67,8 +73,6 @@ export function useQuery<T>(
     }
     promise.then(
       (data) => {
-        if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value as string);
-        cache.set(key, data);
         if (live) setDone({ key, data });
       },
       (err: unknown) => {

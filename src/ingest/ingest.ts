@@ -37,14 +37,18 @@ export async function summarise(engine: Engine): Promise<Omit<IngestReport, 'fil
     before: number;
     signups: number;
     posts: number;
-  }>(`WITH ends AS (SELECT max(signup_at) AS t FROM signups UNION ALL SELECT max(created_at) FROM posts),
-    unknown AS (SELECT p.user_id FROM posts p ANTI JOIN signups s ON s.user_id = p.user_id)
-    SELECT (SELECT strftime(max(t), '%Y-%m-%dT%H:%M:%SZ') FROM ends) AS dataset_end,
-      (SELECT CAST(count(DISTINCT user_id) AS BIGINT) FROM unknown) AS authors,
-      (SELECT CAST(count(*) AS BIGINT) FROM unknown) AS unknown_posts,
-      (SELECT CAST(count(*) AS BIGINT) FROM posts p JOIN signups s USING (user_id) WHERE p.created_at < s.signup_at) AS before,
-      (SELECT CAST(count(*) AS BIGINT) FROM signups) AS signups,
-      (SELECT CAST(count(*) AS BIGINT) FROM posts) AS posts`);
+  }>(`WITH
+    -- One pass over posts (joined to their authors) and one over signups.
+    p AS (SELECT max(p.created_at) AS t, count(*) AS posts,
+        count(DISTINCT p.user_id) FILTER (WHERE s.user_id IS NULL) AS authors,
+        count(*) FILTER (WHERE s.user_id IS NULL) AS unknown_posts,
+        count(*) FILTER (WHERE p.created_at < s.signup_at) AS before
+      FROM posts p LEFT JOIN signups s ON s.user_id = p.user_id),
+    s AS (SELECT max(signup_at) AS t, count(*) AS signups FROM signups)
+    SELECT strftime(greatest(p.t, s.t), '%Y-%m-%dT%H:%M:%SZ') AS dataset_end,
+      CAST(p.authors AS BIGINT) AS authors, CAST(p.unknown_posts AS BIGINT) AS unknown_posts,
+      CAST(p.before AS BIGINT) AS before, CAST(s.signups AS BIGINT) AS signups, CAST(p.posts AS BIGINT) AS posts
+    FROM p, s`);
   const r = rows[0];
   return {
     dataset_end: r?.dataset_end ?? null,

@@ -19,7 +19,7 @@ import { SNIFF_BYTES, decodeHead, sniffText } from './sniff.ts';
 import type { Sniffed } from './sniff.ts';
 import { timestampFromPartsSql, timestampPartsSql } from './timestamps.ts';
 import { ensureTables, addSegmentColumns } from './tables.ts';
-import { describeShapeError, describeRowError } from './reasons.ts';
+import { describeShapeError, describeRowError, wrongFieldCount } from './reasons.ts';
 
 export interface FileOptions {
   /** Which table the file feeds; guessed from the header when absent. */
@@ -195,7 +195,7 @@ export async function loadFile(
               : f.too_many
                 ? `more than ${n}`
                 : `fewer than ${n}`;
-          rejects.push({ line, reason: `wrong number of fields: expected ${n}, found ${found}` });
+          rejects.push({ line, reason: wrongFieldCount(n, found) });
           extraRejects.push(f._row);
         } else if (!f.uid || f.bad_time) {
           const { reason, raw } = describeRowError(table, f.uid, f.tx, userCol, timeCol);
@@ -307,7 +307,8 @@ async function readStage(
       c${n} IS NULL AND c${n - 1} IS NOT NULL AS _fields_ok,
       c${n} IS NOT NULL AS _too_many,
       strpos(concat(${Array.from({ length: n + 1 }, (_, i) => `c${i}`).join(', ')}), chr(10)) > 0 AS _nl,
-      CASE WHEN ${timestampFromPartsSql('_t')} IS NULL THEN _t_x END AS _tx
+      -- _ts is the alias above (DuckDB reuses it rather than parsing every timestamp twice)
+      CASE WHEN _ts IS NULL THEN _t_x END AS _tx
       ${[...extra, ...segments].map((s) => `, ${s}`).join('')}
     FROM (SELECT row_number() OVER () AS _rn, *, ${timestampPartsSql(col(timeRole), '_t')} FROM ${read})`);
   if (zone !== 'UTC') {

@@ -2,13 +2,18 @@
 import { TIME_ROLE } from './roles.ts';
 import type { TableName } from './roles.ts';
 
+/** The reason for a record with the wrong number of fields. */
+export function wrongFieldCount(expected: number | string, found: number | string): string {
+  return `wrong number of fields: expected ${expected}, found ${found}`;
+}
+
 export function describeShapeError(r: { type: string; message: string }): string {
   const counts = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(r.message);
   switch (r.type) {
     case 'TOO MANY COLUMNS':
     case 'MISSING COLUMNS':
       return counts
-        ? `wrong number of fields: expected ${counts[1]}, found ${counts[2]}`
+        ? wrongFieldCount(counts[1] as string, counts[2] as string)
         : `wrong number of fields (${r.message})`;
     case 'UNQUOTED VALUE':
       return 'a quoted field is never closed, or a quote stands inside an unquoted field';

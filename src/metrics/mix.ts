@@ -27,8 +27,8 @@ export function labelTimestampSql(label: string): string {
     : dateSql(m[1] as string);
 }
 
-/** SQL for the author group of a post row `p` joined to its author's local signup time `st`. */
-function groupSql(surgeStart: string | null): string {
+/** SQL for the author group of a post joined to its author's local signup time `st`. */
+export function authorGroupSql(surgeStart: string | null): string {
   if (!surgeStart) return `'existing'`;
   return `CASE WHEN st IS NOT NULL AND st >= ${labelTimestampSql(surgeStart)} THEN 'new' ELSE 'existing' END`;
 }
@@ -51,7 +51,7 @@ function mixSourceSql(ctx: QueryContext, surgeStart: string | null, cube: string
   return {
     text: `${base.text},
       authors AS (SELECT user_id, min(${localSql('signup_at', ctx.tz, ctx.range)}) AS st FROM signups GROUP BY user_id),
-      src AS (SELECT fp.t, fp.category, ${groupSql(surgeStart)} AS grp0, 1 AS w FROM fp LEFT JOIN authors USING (user_id))`,
+      src AS (SELECT fp.t, fp.category, ${authorGroupSql(surgeStart)} AS grp0, 1 AS w FROM fp LEFT JOIN authors USING (user_id))`,
     params: base.params,
   };
 }
@@ -73,11 +73,6 @@ export function mixSql(
     ORDER BY b, CASE grp WHEN 'all' THEN 0 WHEN 'new' THEN 1 ELSE 2 END, category`,
     params: source.params,
   };
-}
-
-/** The SQL expression for a post's author group, given the author's local signup time `st`. */
-export function authorGroupSql(surgeStart: string | null): string {
-  return groupSql(surgeStart);
 }
 
 export async function contentMix(

@@ -37,13 +37,16 @@ export function retentionSql(ctx: QueryContext, g: CohortGranularity): Sql {
       act AS (SELECT DISTINCT u.user_id, u.c, ${period('u.c', bucketSql('fp.t', g))} AS k
         FROM users u JOIN fp USING (user_id)),
       on_k AS (SELECT c, k, count(*) AS n FROM act WHERE k >= 0 GROUP BY c, k),
-      reach AS (SELECT c, max(k) AS mk FROM act WHERE k >= 0 GROUP BY c, user_id),
+      -- Users per cohort by the last period they were active in: a few rows per cohort, so the
+      -- on-or-after sum per cell stays cheap however many users there are.
+      reach AS (SELECT c, mk, count(*) AS n FROM (
+        SELECT c, max(k) AS mk FROM act WHERE k >= 0 GROUP BY c, user_id) GROUP BY c, mk),
       cells AS (SELECT s.c, s.n AS size, g.k, ${period('s.c', 'last.lb')} AS span
         FROM sizes s CROSS JOIN last CROSS JOIN generate_series(0, ${period('s.c', 'last.lb')}) AS g(k))
     SELECT ${labelSql('cells.c', g)} AS cohort_start, CAST(cells.size AS BIGINT) AS cohort_size,
       CAST(cells.k AS INTEGER) AS period, CAST(coalesce(on_k.n, 0) AS BIGINT) AS active_users,
       CAST(coalesce(on_k.n, 0) AS DOUBLE) / cells.size AS retention,
-      CAST((SELECT count(*) FROM reach r WHERE r.c = cells.c AND r.mk >= cells.k) AS BIGINT) AS active_on_or_after,
+      CAST((SELECT coalesce(sum(r.n), 0) FROM reach r WHERE r.c = cells.c AND r.mk >= cells.k) AS BIGINT) AS active_on_or_after,
       cells.k < cells.span AS complete
     FROM cells LEFT JOIN on_k ON on_k.c = cells.c AND on_k.k = cells.k
     ORDER BY cells.c, cells.k`,

@@ -6,13 +6,18 @@
 
 const DANGEROUS = /^[\s]*[=+\-@\t\r]/;
 
-export function safeCell(value: unknown): string {
+/** One CSV cell: numbers as numbers, text quoted when it holds a quote, comma, newline or edge spaces. */
+export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  let s = String(value);
-  if (DANGEROUS.test(s)) s = `'${s}`;
+  const s = String(value);
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** A cell a spreadsheet will not run: formula-like text gets a leading apostrophe. */
+export function safeCell(value: unknown): string {
+  return typeof value === 'string' && DANGEROUS.test(value) ? csvCell(`'${value}`) : csvCell(value);
 }
 
 export function toSafeCsv(
