@@ -1,5 +1,5 @@
 /** The shell: header, view tabs, the global filter bar, notices and the current view. */
-import { useEffect, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { KeyboardEvent } from 'react';
 import { UploadView } from '../views/upload/UploadView.tsx';
 import { IngestReportView } from '../views/upload/IngestReportView.tsx';
@@ -11,7 +11,11 @@ import { VIEWS } from '../state/view-state.ts';
 import type { ViewName } from '../state/view-state.ts';
 import { useIngest } from './use-ingest.ts';
 import { useContext } from './use-analysis.ts';
-import { clearQueryCache, onQueriesInFlight, queriesInFlight } from './use-query.ts';
+import { clearQueryCache, onQueriesInFlight, queriesInFlight, useQuery } from './use-query.ts';
+import { datasetFingerprint, fingerprintCounts } from '../state/fingerprint.ts';
+import { useSnapshot } from './use-snapshot.ts';
+import { ShareBar } from './ShareBar.tsx';
+import { DataBanner } from './DataBanner.tsx';
 import { FilterBar } from './FilterBar.tsx';
 
 const TITLES: Record<ViewName, string> = {
@@ -23,8 +27,35 @@ const TITLES: Record<ViewName, string> = {
 
 export function App() {
   const ingest = useIngest();
-  const { state, update, notices, dismissNotices } = useViewState();
-  const ctx = useContext(state, ingest.version);
+  const { state, update, notices, dismissNotices, addNotice } = useViewState();
+  const [snapshotVersion, setSnapshotVersion] = useState<number | null>(null);
+  const { snapshot, openSnapshot } = useSnapshot(
+    useCallback((s) => setSnapshotVersion(s.version), []),
+  );
+  const version = snapshotVersion ?? ingest.version;
+  const ctx = useContext(state, version);
+  const fingerprint = useQuery(
+    `fingerprint:${ingest.version}`,
+    datasetFingerprint,
+    ingest.version > 0 && snapshotVersion === null,
+  );
+  // The fingerprint a link arrived with is compared once, with the first data loaded.
+  const linkFingerprint = useRef(state.fingerprint);
+  useEffect(() => {
+    const fp = fingerprint.data;
+    if (!fp) return;
+    const fromLink = linkFingerprint.current;
+    linkFingerprint.current = null;
+    if (fromLink && fromLink !== fp.id) {
+      const counts = fingerprintCounts(fromLink);
+      addNotice(
+        `This link was made with other data${counts ? ` (${counts.signups.toLocaleString()} signups, ${counts.posts.toLocaleString()} posts)` : ''}; you are seeing the data loaded here (${fp.signups.toLocaleString()} signups, ${fp.posts.toLocaleString()} posts), so the numbers can differ.`,
+      );
+    }
+    if (state.fingerprint !== fp.id) update({ fingerprint: fp.id }, true);
+    // Runs when a new fingerprint arrives; the state it compares with is read at that moment.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [fingerprint.data]);
   const hasData = Boolean(ctx.data);
   const busy = useSyncExternalStore(onQueriesInFlight, queriesInFlight) > 0;
 
@@ -59,6 +90,7 @@ export function App() {
           {busy ? 'Updating…' : ''}
         </p>
       </header>
+      <DataBanner snapshot={snapshot} linkFingerprint={state.fingerprint} hasData={hasData} />
       {notices.length > 0 && (
         <div className="notice" role="alert">
           <ul>
@@ -89,9 +121,16 @@ export function App() {
           ))}
         </div>
       </nav>
+      {state.view !== 'data' && (hasData || snapshotVersion !== null) && (
+        <ShareBar
+          state={state}
+          version={version}
+          canSnapshot={snapshotVersion === null && hasData}
+        />
+      )}
       <main>
         {hasData && ctx.data && state.view !== 'data' && (
-          <FilterBar ctx={ctx.data} state={state} update={update} version={ingest.version} />
+          <FilterBar ctx={ctx.data} state={state} update={update} version={version} />
         )}
         <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${state.view}`}>
           {state.view === 'data' || !ctx.data ? (
@@ -99,11 +138,14 @@ export function App() {
               {state.view !== 'data' && (
                 <p className="empty">Load data first: this view needs signups and posts.</p>
               )}
-              <UploadView
-                state={ingest.state}
-                onLoad={(items) => void ingest.load(items)}
-                onCancel={() => void ingest.cancel()}
-              />
+              {snapshotVersion === null && (
+                <UploadView
+                  state={ingest.state}
+                  onLoad={(items) => void ingest.load(items)}
+                  onCancel={() => void ingest.cancel()}
+                  onOpenSnapshot={(text) => void openSnapshot(text)}
+                />
+              )}
               {ingest.report ? (
                 <IngestReportView report={ingest.report} />
               ) : (

@@ -39,6 +39,28 @@ export function queriesInFlight(): number {
   return inFlight;
 }
 
+/** Keys of the queries mounted views are showing: what a snapshot of the view must carry. */
+const mounted = new Map<string, number>();
+
+/** Cached results of every mounted query. */
+export function mountedResults(): [string, unknown][] {
+  return [...mounted.keys()].filter((k) => cache.has(k)).map((k) => [k, cache.get(k)]);
+}
+
+/**
+ * Read-only mode for snapshots: results come only from the primed cache; nothing is queried,
+ * and a view state the snapshot does not hold says so instead.
+ */
+let frozen = false;
+export function primeFromSnapshot(entries: [string, unknown][]): void {
+  frozen = true;
+  cache.clear();
+  for (const [k, v] of entries) cache.set(k, v);
+}
+
+export const NOT_IN_SNAPSHOT =
+  'This snapshot holds only the view it was made from; load the data to change it.';
+
 /** Forget cached results (new data was loaded). */
 export function clearQueryCache(): void {
   cache.clear();
@@ -51,7 +73,17 @@ export function useQuery<T>(
 ): QueryResult<T> {
   const [done, setDone] = useState<{ key: string; data?: T; error?: Error } | null>(null);
   useEffect(() => {
+    if (!enabled) return;
+    mounted.set(key, (mounted.get(key) ?? 0) + 1);
+    return () => {
+      const n = (mounted.get(key) ?? 1) - 1;
+      if (n > 0) mounted.set(key, n);
+      else mounted.delete(key);
+    };
+  }, [key, enabled]);
+  useEffect(() => {
     if (!enabled || cache.has(key)) return;
+    if (frozen) return;
     let live = true;
     let promise = pending.get(key) as Promise<T> | undefined;
     if (!promise) {
@@ -87,6 +119,7 @@ export function useQuery<T>(
   }, [key, enabled]);
   if (!enabled) return { data: undefined, isLoading: false, error: null };
   if (cache.has(key)) return { data: cache.get(key) as T, isLoading: false, error: null };
+  if (frozen) return { data: undefined, isLoading: false, error: new Error(NOT_IN_SNAPSHOT) };
   if (done?.key === key) return { data: undefined, isLoading: false, error: done.error ?? null };
   // While a new result is computed the last one stays on screen, so charts do not flash.
   return { data: done?.data, isLoading: true, error: null };

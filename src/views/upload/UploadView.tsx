@@ -23,6 +23,8 @@ export function UploadView(props: {
   state: IngestState;
   onLoad: (items: IngestItem[]) => void;
   onCancel: () => void;
+  /** Open a snapshot file downloaded from a snapshot too long for a link. */
+  onOpenSnapshot: (encoded: string) => void;
 }) {
   const [pending, setPending] = useState<Pending[]>([]);
   const [dragging, setDragging] = useState(false);
@@ -114,6 +116,20 @@ export function UploadView(props: {
         >
           Load sample data
         </button>
+        <label className="button">
+          Open a snapshot file…
+          <input
+            type="file"
+            accept=".txt,text/plain"
+            className="visually-hidden"
+            aria-label="Open a snapshot file"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (file) void file.text().then(props.onOpenSnapshot);
+              e.target.value = '';
+            }}
+          />
+        </label>
       </div>
       {pending.length > 0 && (
         <div className="pending">

@@ -1,0 +1,53 @@
+/** What the link says about the data: a snapshot, or a view of data that is not loaded. */
+import type { SnapshotState } from './use-snapshot.ts';
+import { fingerprintCounts } from '../state/fingerprint.ts';
+
+export function DataBanner(props: {
+  snapshot: SnapshotState;
+  linkFingerprint: string | null;
+  hasData: boolean;
+}) {
+  const { snapshot } = props;
+  if (snapshot.status === 'opening')
+    return (
+      <p className="snapshot-banner" role="status">
+        Opening the snapshot…
+      </p>
+    );
+  if (snapshot.status === 'error') {
+    return (
+      <p className="notice" role="alert">
+        {snapshot.message} <a href={window.location.pathname}>Open Surgescope without it</a>.
+      </p>
+    );
+  }
+  if (snapshot.status === 'open') {
+    const counts = snapshot.snapshot.fingerprint
+      ? fingerprintCounts(snapshot.snapshot.fingerprint)
+      : null;
+    return (
+      <p className="snapshot-banner" role="note" data-testid="snapshot-banner">
+        <strong>Snapshot, read-only</strong>, made{' '}
+        {snapshot.snapshot.created.slice(0, 16).replace('T', ' ')} UTC
+        {counts
+          ? ` from ${counts.signups.toLocaleString()} signups and ${counts.posts.toLocaleString()} posts`
+          : ''}
+        . No data is loaded: the charts show the results saved in the link.{' '}
+        <a href={window.location.pathname}>Load data instead</a>.
+      </p>
+    );
+  }
+  if (!props.hasData && props.linkFingerprint) {
+    const counts = fingerprintCounts(props.linkFingerprint);
+    return (
+      <p className="notice" role="note" data-testid="link-data-missing">
+        This link shows a view of a dataset
+        {counts
+          ? ` with ${counts.signups.toLocaleString()} signups and ${counts.posts.toLocaleString()} posts`
+          : ''}{' '}
+        that is not loaded here. Load the same files (Data tab) to see exactly that view.
+      </p>
+    );
+  }
+  return null;
+}

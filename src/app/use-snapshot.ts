@@ -1,0 +1,44 @@
+/** Opening a snapshot: from the link's fragment on start, or from a downloaded snapshot file. */
+import { useCallback, useEffect, useState } from 'react';
+import { SNAPSHOT_PREFIX, decodeSnapshot } from '../share/snapshot.ts';
+import type { Snapshot } from '../share/snapshot.ts';
+import { primeFromSnapshot } from './use-query.ts';
+
+export type SnapshotState =
+  | { status: 'none' }
+  | { status: 'opening' }
+  | { status: 'open'; snapshot: Snapshot }
+  | { status: 'error'; message: string };
+
+export function useSnapshot(onOpen: (snapshot: Snapshot) => void) {
+  const [state, setState] = useState<SnapshotState>(() =>
+    window.location.hash.startsWith(SNAPSHOT_PREFIX) ? { status: 'opening' } : { status: 'none' },
+  );
+
+  /** Settle a decoding snapshot: prime the query cache and switch to read-only, or say why not. */
+  const settle = useCallback(
+    (decoding: Promise<Snapshot>) =>
+      decoding.then(
+        (snapshot) => {
+          primeFromSnapshot(snapshot.entries);
+          onOpen(snapshot);
+          setState({ status: 'open', snapshot });
+        },
+        (err: unknown) =>
+          setState({ status: 'error', message: err instanceof Error ? err.message : String(err) }),
+      ),
+    [onOpen],
+  );
+
+  useEffect(() => {
+    const hash = window.location.hash;
+    if (!hash.startsWith(SNAPSHOT_PREFIX)) return;
+    void settle(decodeSnapshot(hash.slice(SNAPSHOT_PREFIX.length)));
+    // Only the fragment present when the page opened is a snapshot to open.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const open = useCallback((encoded: string) => settle(decodeSnapshot(encoded.trim())), [settle]);
+
+  return { snapshot: state, openSnapshot: open };
+}
