@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import Papa from 'papaparse';
-import { safeCell, toSafeCsv } from '../../src/share/csv-export.ts';
+import { readSafeCsv, safeCell, toSafeCsv } from '../../src/share/csv-export.ts';
 
 describe('formula-safe CSV', () => {
   it.each([
@@ -40,6 +40,17 @@ describe('formula-safe CSV', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('reads back exactly what was exported, formula-like text included', () => {
+    const cell = fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom('=1+1', ' @x', '\t-3', '\r+', "'=quoted", '-'));
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 6 }), (rows) => {
+        const back = readSafeCsv(toSafeCsv(['a', '=b', 'c'], rows));
+        expect(back).toEqual([['a', '=b', 'c'], ...rows]);
+      }),
+      { numRuns: 300 },
     );
   });
 });
