@@ -34,6 +34,31 @@ export function App() {
   );
   const version = snapshotVersion ?? ingest.version;
   const ctx = useContext(state, version);
+  // A link may name columns this data does not have: drop them, and say so, once data is here.
+  useEffect(() => {
+    const schema = ctx.data?.schema;
+    if (!schema) return;
+    const unknown = state.filters.filter((f) => !schema[f.table].includes(f.column));
+    const badBreakdown = state.breakdown !== null && !schema.signups.includes(state.breakdown);
+    if (unknown.length === 0 && !badBreakdown) return;
+    for (const f of unknown)
+      addNotice(
+        `Ignored a filter on "${f.table}.${f.column.slice(0, 40)}": the loaded data has no such column.`,
+      );
+    if (badBreakdown)
+      addNotice(
+        `Ignored the breakdown by "${(state.breakdown ?? '').slice(0, 40)}": the loaded data has no such column.`,
+      );
+    update(
+      {
+        filters: state.filters.filter((f) => !unknown.includes(f)),
+        ...(badBreakdown ? { breakdown: null } : {}),
+      },
+      true,
+    );
+    // Checked whenever the loaded schema changes; the state is read at that moment.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ctx.data?.schema]);
   const fingerprint = useQuery(
     `fingerprint:${ingest.version}`,
     datasetFingerprint,

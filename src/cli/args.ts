@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isValidZone } from '../metrics/time-zone.ts';
 import type { Role, TableName } from '../ingest/roles.ts';
 import { rolesOf } from '../ingest/roles.ts';
+import { isCalendarDate } from '../metrics/stats.ts';
 
 export type Granularity = 'hour' | 'day' | 'week' | 'month';
 export type CohortGranularity = 'day' | 'week' | 'month';
@@ -28,8 +29,6 @@ export const USAGE = `usage: npm run analyze -- --signups FILE [--signups FILE .
        [--granularity hour|day|week|month] [--cohort day|week|month] [--tz ZONE]
        [--source-tz ZONE] [--map signups.user_id="User ID"] [--baseline FROM..TO]
        [--surge-start DATE] [--mad-multiplier 3] [--median-multiplier 2]`;
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function parseArgs(argv: readonly string[]): AnalyzeArgs {
   const args: AnalyzeArgs = {
@@ -86,8 +85,8 @@ export function parseArgs(argv: readonly string[]): AnalyzeArgs {
         const m = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(value());
         if (
           !m ||
-          !validDate(m[1] as string) ||
-          !validDate(m[2] as string) ||
+          !isCalendarDate(m[1] as string) ||
+          !isCalendarDate(m[2] as string) ||
           (m[1] as string) > (m[2] as string)
         ) {
           throw new UsageError(
@@ -99,7 +98,7 @@ export function parseArgs(argv: readonly string[]): AnalyzeArgs {
       }
       case '--surge-start': {
         const v = value();
-        if (!validDate(v)) throw new UsageError('--surge-start takes a date like 2025-01-13');
+        if (!isCalendarDate(v)) throw new UsageError('--surge-start takes a date like 2025-01-13');
         args.surgeStart = v;
         break;
       }
@@ -143,12 +142,6 @@ function positive(flag: string, v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} takes a non-negative number`);
   return n;
-}
-
-function validDate(s: string): boolean {
-  if (!DATE.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
 /** `signups.user_id=User ID` (one table) or `user_id=uid` (both tables that have the role). */

@@ -5,11 +5,9 @@
  */
 import { z } from 'zod';
 import { isValidZone } from '../metrics/time-zone.ts';
+import { isCalendarDate } from '../metrics/stats.ts';
 
-const date = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a date');
+const date = z.string().refine(isCalendarDate, 'not a date');
 const label = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:00)?$/);
 const column = z.string().min(1).max(64);
 const value = z.string().max(200);
