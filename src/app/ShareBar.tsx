@@ -1,7 +1,7 @@
 /** Share what you see: copy the link, make a snapshot link (or file when too long). */
 import { useState } from 'react';
 import { MAX_SNAPSHOT_URL, SNAPSHOT_PREFIX, encodeSnapshot } from '../share/snapshot.ts';
-import { downloadText } from '../share/csv-export.ts';
+import { downloadText } from '../share/download.ts';
 import { serializeViewState } from '../state/view-state.ts';
 import type { ViewState } from '../state/view-state.ts';
 import { mountedResults } from './use-query.ts';

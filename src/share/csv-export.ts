@@ -40,22 +40,6 @@ export function toSafeCsv(
   );
 }
 
-/** Offer text as a file download. */
-export function downloadText(
-  filename: string,
-  text: string,
-  type = 'text/csv;charset=utf-8',
-): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 /**
  * Read a CSV written by {@link toSafeCsv} back into its cells: the apostrophe added to
  * formula-like text is removed, so every cell parses back to the value that was exported
@@ -63,5 +47,7 @@ export function downloadText(
  */
 export function readSafeCsv(text: string): string[][] {
   const rows = Papa.parse<string[]>(text.replace(/\r\n$/, ''), { newline: '\r\n' }).data;
-  return rows.map((r) => r.map((cell) => (cell.startsWith("'") && needsMark(cell.slice(1)) ? cell.slice(1) : cell)));
+  return rows.map((r) =>
+    r.map((cell) => (cell.startsWith("'") && needsMark(cell.slice(1)) ? cell.slice(1) : cell)),
+  );
 }

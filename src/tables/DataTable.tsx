@@ -7,7 +7,8 @@ import {
   useReactTable,
 } from '@tanstack/react-table';
 import type { ColumnDef, SortingState } from '@tanstack/react-table';
-import { downloadText, toSafeCsv } from '../share/csv-export.ts';
+import { toSafeCsv } from '../share/csv-export.ts';
+import { downloadText } from '../share/download.ts';
 
 export interface DataTableProps<T> {
   caption: string;

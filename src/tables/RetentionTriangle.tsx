@@ -10,7 +10,7 @@ import type { ColumnDef, RowSelectionState, Updater } from '@tanstack/react-tabl
 import type { CohortGranularity } from '../metrics/params.ts';
 import type { RetentionCell } from '../metrics/retention.ts';
 import { cellInterval } from '../metrics/retention.ts';
-import { downloadText } from '../share/csv-export.ts';
+import { downloadText } from '../share/download.ts';
 import {
   activeCount,
   cellRate,

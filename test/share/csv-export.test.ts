@@ -44,12 +44,18 @@ describe('formula-safe CSV', () => {
   });
 
   it('reads back exactly what was exported, formula-like text included', () => {
-    const cell = fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom('=1+1', ' @x', '\t-3', '\r+', "'=quoted", '-'));
+    const cell = fc.oneof(
+      fc.string({ unit: 'grapheme' }),
+      fc.constantFrom('=1+1', ' @x', '\t-3', '\r+', "'=quoted", '-'),
+    );
     fc.assert(
-      fc.property(fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 6 }), (rows) => {
-        const back = readSafeCsv(toSafeCsv(['a', '=b', 'c'], rows));
-        expect(back).toEqual([['a', '=b', 'c'], ...rows]);
-      }),
+      fc.property(
+        fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 6 }),
+        (rows) => {
+          const back = readSafeCsv(toSafeCsv(['a', '=b', 'c'], rows));
+          expect(back).toEqual([['a', '=b', 'c'], ...rows]);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -17,6 +17,8 @@ import {
   pivotDrift,
 } from '../../charts/DriftChart.tsx';
 import { completeBefore, defaultMoversWindow } from '../../charts/mix-buckets.ts';
+import { ChartFrame } from '../../charts/ChartFrame.tsx';
+import { describeFilters } from '../../share/chart-export.ts';
 import { MOVER_COLUMNS } from '../../tables/movers-columns.ts';
 import { DataTable } from '../../tables/DataTable.tsx';
 import { Status } from '../Status.tsx';
@@ -146,9 +148,14 @@ export function MixView(props: ViewProps) {
         }
       >
         {pivot && (
-          <figure className="chart" aria-label={`Category shares of posts by ${groupLabel}`}>
+          <ChartFrame
+            title={`Category shares, ${groupLabel}`}
+            filters={describeFilters(state)}
+            fileName={`category-shares-${state.group}`}
+            ariaLabel={`Category shares of posts by ${groupLabel}`}
+          >
             <MixAreaChart pivot={pivot} />
-          </figure>
+          </ChartFrame>
         )}
       </Status>
 
@@ -177,9 +184,14 @@ export function MixView(props: ViewProps) {
           (posts from {base?.from} to {base?.to}; 0 = the same mix, 1 = no category in common).
         </p>
         {driftPivot && (
-          <figure className="chart" aria-label="Drift from the baseline mix (JSD) by author group">
+          <ChartFrame
+            title="Drift from the baseline"
+            filters={describeFilters(state)}
+            fileName="drift"
+            ariaLabel="Drift from the baseline mix (JSD) by author group"
+          >
             <DriftChart points={driftPivot.points} groups={driftPivot.groups} />
-          </figure>
+          </ChartFrame>
         )}
       </Status>
 

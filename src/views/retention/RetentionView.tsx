@@ -8,6 +8,8 @@ import type { ViewState } from '../../state/view-state.ts';
 import { RetentionTriangle } from '../../tables/RetentionTriangle.tsx';
 import { pct } from '../../tables/retention-cells.ts';
 import { RetentionCurves } from '../../charts/RetentionCurves.tsx';
+import { ChartFrame } from '../../charts/ChartFrame.tsx';
+import { describeFilters } from '../../share/chart-export.ts';
 import {
   AVERAGE_COLORS,
   COHORT_COLORS,
@@ -200,13 +202,14 @@ export function RetentionView(props: ViewProps) {
         {cells && avg && (
           <>
             <Summary avg={avg} g={g} mode={mode} surge={surgeDate} />
-            <figure
-              className="chart"
-              aria-label={`Retention by ${g} since signup: ${curves.map((s) => s.name).join(', ')}`}
-              style={{ margin: '8px 0' }}
+            <ChartFrame
+              title={`Retention by ${g} since signup`}
+              filters={describeFilters(state)}
+              fileName={`retention-${g}`}
+              ariaLabel={`Retention by ${g} since signup: ${curves.map((s) => s.name).join(', ')}`}
             >
               <RetentionCurves series={curves} maxPeriod={maxPeriod} granularity={g} />
-            </figure>
+            </ChartFrame>
             {chosen.length < state.cohorts.length && (
               <p className="muted">
                 {state.cohorts.length - chosen.length} chosen cohort(s) are outside the current

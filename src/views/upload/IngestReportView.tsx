@@ -1,6 +1,7 @@
 /** The ingest report: per-file accounting, dataset facts and the rejected rows. */
 import type { FileReport, IngestReport } from '../../ingest/report.ts';
-import { downloadText, toSafeCsv } from '../../share/csv-export.ts';
+import { toSafeCsv } from '../../share/csv-export.ts';
+import { downloadText } from '../../share/download.ts';
 
 /** Every listed reject of a file as formula-safe CSV. */
 function downloadRejects(f: FileReport) {

@@ -13,6 +13,8 @@ import type { Wave } from '../../metrics/waves.ts';
 import type { ViewState } from '../../state/view-state.ts';
 import { SignupsChart } from '../../charts/SignupsChart.tsx';
 import { BreakdownChart } from '../../charts/BreakdownChart.tsx';
+import { ChartFrame } from '../../charts/ChartFrame.tsx';
+import { describeFilters } from '../../share/chart-export.ts';
 import { DataTable } from '../../tables/DataTable.tsx';
 import { useQuery } from '../../app/use-query.ts';
 import { ctxKey, useWaves } from '../../app/use-analysis.ts';
@@ -182,7 +184,12 @@ export function WavesView(props: {
               : `${waves.waves.length} wave${waves.waves.length > 1 ? 's' : ''} detected.`}
           </p>
         )}
-        <figure className="chart" aria-label="Signups over time with waves">
+        <ChartFrame
+          title="Signups over time"
+          filters={describeFilters(state)}
+          fileName="signups"
+          ariaLabel="Signups over time with waves"
+        >
           <SignupsChart
             series={series.data ?? []}
             waves={waves}
@@ -191,7 +198,7 @@ export function WavesView(props: {
             selectedWave={state.wave}
             onSelectWave={(i) => update({ wave: i })}
           />
-        </figure>
+        </ChartFrame>
         <DataTable
           caption="Waves (select one for attribution)"
           columns={WAVE_COLUMNS}
