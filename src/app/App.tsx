@@ -7,7 +7,8 @@ import { WavesView } from '../views/waves/WavesView.tsx';
 import { MixView } from '../views/mix/MixView.tsx';
 import { RetentionView } from '../views/retention/RetentionView.tsx';
 import { useViewState } from '../state/use-view-state.ts';
-import { VIEWS } from '../state/view-state.ts';
+import { VIEWS, parseViewState } from '../state/view-state.ts';
+import type { Snapshot } from '../share/snapshot.ts';
 import type { ViewName } from '../state/view-state.ts';
 import { useIngest } from './use-ingest.ts';
 import { useContext } from './use-analysis.ts';
@@ -27,10 +28,17 @@ const TITLES: Record<ViewName, string> = {
 
 export function App() {
   const ingest = useIngest();
-  const { state, update, notices, dismissNotices, addNotice } = useViewState();
+  const { state, update, reset, notices, dismissNotices, addNotice } = useViewState();
   const [snapshotVersion, setSnapshotVersion] = useState<number | null>(null);
   const { snapshot, openSnapshot } = useSnapshot(
-    useCallback((s) => setSnapshotVersion(s.version), []),
+    useCallback(
+      (s: Snapshot) => {
+        // The snapshot's own view, whether it came in a link or a file.
+        reset(parseViewState(s.search).state);
+        setSnapshotVersion(s.version);
+      },
+      [reset],
+    ),
   );
   const version = snapshotVersion ?? ingest.version;
   const ctx = useContext(state, version);
