@@ -163,7 +163,11 @@ export function App() {
       )}
       <main>
         {hasData && ctx.data && state.view !== 'data' && (
-          <FilterBar ctx={ctx.data} state={state} update={update} version={version} />
+          // A snapshot holds results for its own filters only: they show, but cannot change.
+          <fieldset className="plain" disabled={snapshotVersion !== null}>
+            <legend className="visually-hidden">Filters</legend>
+            <FilterBar ctx={ctx.data} state={state} update={update} version={version} />
+          </fieldset>
         )}
         <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${state.view}`}>
           {state.view === 'data' || !ctx.data ? (
