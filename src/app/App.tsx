@@ -165,7 +165,6 @@ export function App() {
         {hasData && ctx.data && state.view !== 'data' && (
           // A snapshot holds results for its own filters only: they show, but cannot change.
           <fieldset className="plain" disabled={snapshotVersion !== null}>
-            <legend className="visually-hidden">Filters</legend>
             <FilterBar ctx={ctx.data} state={state} update={update} version={version} />
           </fieldset>
         )}

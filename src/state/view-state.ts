@@ -95,7 +95,7 @@ const PARAM: Record<Key, string> = {
   cohort: 'cg',
   cohorts: 'c',
   tz: 'tz',
-  fingerprint: 'data',
+  fingerprint: 'fp', // `data=` stays free for links that name CSV files to load
 };
 
 const NUMERIC: Key[] = ['madMultiplier', 'medianMultiplier', 'wave'];

@@ -33,7 +33,7 @@ async function showView(page: Page, view: Tab, click = true) {
 /** Load the sample from the upload panel and wait for the data's fingerprint in the URL. */
 async function loadSample(page: Page) {
   await page.getByRole('button', { name: 'Load sample data' }).click();
-  await page.waitForFunction(() => /[?&]data=v1-/.test(location.search), null, T);
+  await page.waitForFunction(() => /[?&]fp=v1-/.test(location.search), null, T);
 }
 
 /** A labelled control; a select's accessible name also holds its value, so match the start. */
@@ -105,7 +105,7 @@ describe('sharing views', () => {
       ...{ view: 'retention', g: 'week', from: '2024-12-08', to: '2025-02-16' },
       ...{ by: 'source', rm: 'on_or_after', f: 'signups.country:US|CA' },
     });
-    expect(params.get('data')).toMatch(/^v1-\d+s-\d+p-[0-9a-f]{12}$/);
+    expect(params.get('fp')).toMatch(/^v1-\d+s-\d+p-[0-9a-f]{12}$/);
     const { page: b, errors } = await open(link);
     await b.getByTestId('link-data-missing').waitFor(T);
     await loadSample(b);
@@ -197,7 +197,7 @@ describe('sharing views', () => {
       const said = (await notice(page).textContent()) ?? '';
       for (const n of t.notices) expect(said).toMatch(n);
       await defaultsOnWaves(page);
-      expect([...new URL(page.url()).searchParams.keys()].sort()).toEqual(['data', 'view']);
+      expect([...new URL(page.url()).searchParams.keys()].sort()).toEqual(['fp', 'view']);
       await showView(page, 'Retention');
       expect(await checked(page, 'On').isChecked()).toBe(true);
       expect(await values(page, ['Cohort granularity'])).toEqual(['week']);
@@ -290,7 +290,7 @@ describe('sharing views', () => {
     await b.getByRole('button', { name: 'Load 2 files' }).click();
     await notice(b).filter({ hasText: 'This link was made with other data' }).waitFor(T);
     expect(await notice(b).textContent()).toContain('(20 signups, 20 posts)');
-    await expect.poll(() => new URL(b.url()).searchParams.get('data')).toMatch(/^v1-20s-20p-/);
+    await expect.poll(() => new URL(b.url()).searchParams.get('fp')).toMatch(/^v1-20s-20p-/);
     await showView(b, 'Waves', false);
     expect(await b.getByTestId('link-data-missing').count()).toBe(0);
     expect(errors).toEqual([]);
