@@ -30,7 +30,10 @@ export async function runAnalyze(
     }
     throw err;
   }
-  const engine = await openNodeEngine({ allowedPaths: [...args.signups, ...args.posts] });
+  const engine = await openNodeEngine({
+    allowedPaths: [...args.signups, ...args.posts],
+    engine: args.engine,
+  });
   try {
     const items = [
       ...args.signups.map((f) => ({

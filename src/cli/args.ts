@@ -4,6 +4,8 @@ import { isValidZone } from '../metrics/time-zone.ts';
 import type { Role, TableName } from '../ingest/roles.ts';
 import { rolesOf } from '../ingest/roles.ts';
 import { isCalendarDate } from '../metrics/stats.ts';
+import { NODE_ENGINES } from '../db/node-engine.ts';
+import type { NodeEngineKind } from '../db/node-engine.ts';
 
 export type Granularity = 'hour' | 'day' | 'week' | 'month';
 export type CohortGranularity = 'day' | 'week' | 'month';
@@ -21,6 +23,8 @@ export interface AnalyzeArgs {
   surgeStart: string | null;
   madMultiplier: number;
   medianMultiplier: number;
+  /** native DuckDB (default) or duckdb-wasm's blocking build, the browser's engine. */
+  engine: NodeEngineKind;
 }
 
 export class UsageError extends Error {}
@@ -28,7 +32,8 @@ export class UsageError extends Error {}
 export const USAGE = `usage: npm run analyze -- --signups FILE [--signups FILE ...] --posts FILE [--posts FILE ...] --out DIR
        [--granularity hour|day|week|month] [--cohort day|week|month] [--tz ZONE]
        [--source-tz ZONE] [--map signups.user_id="User ID"] [--baseline FROM..TO]
-       [--surge-start DATE] [--mad-multiplier 3] [--median-multiplier 2]`;
+       [--surge-start DATE] [--mad-multiplier 3] [--median-multiplier 2]
+       [--engine native|wasm]`;
 
 export function parseArgs(argv: readonly string[]): AnalyzeArgs {
   const args: AnalyzeArgs = {
@@ -44,6 +49,7 @@ export function parseArgs(argv: readonly string[]): AnalyzeArgs {
     surgeStart: null,
     madMultiplier: 3,
     medianMultiplier: 2,
+    engine: 'native',
   };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] as string;
@@ -107,6 +113,9 @@ export function parseArgs(argv: readonly string[]): AnalyzeArgs {
         break;
       case '--median-multiplier':
         args.medianMultiplier = positive(flag, value());
+        break;
+      case '--engine':
+        args.engine = oneOf(flag, value(), NODE_ENGINES);
         break;
       case '--help':
       case '-h':

@@ -1,8 +1,9 @@
 /**
  * The engine interface: the only surface through which the rest of the app talks to DuckDB.
- * Two implementations exist: `node-engine.ts` (blocking duckdb-wasm build, for vitest and the
- * CLI) and `browser-engine.ts` (AsyncDuckDB inside a Web Worker). Both return plain rows with
- * numbers instead of BigInts, so metric code is identical on both sides.
+ * Implementations: `browser-engine.ts` (AsyncDuckDB inside a Web Worker), `native-engine.ts`
+ * (native DuckDB in node: the CLI and tests) and `wasm-node-engine.ts` (duckdb-wasm's blocking
+ * build in node: `--engine wasm`). All return plain rows with numbers instead of BigInts, so
+ * metric code is identical everywhere.
  */
 
 /** A value that may be bound to a `?` placeholder. */
@@ -17,7 +18,8 @@ export type FileSource =
   | { kind: 'buffer'; bytes: Uint8Array };
 
 export interface Engine {
-  readonly kind: 'node' | 'browser';
+  /** native: DuckDB in node; wasm-node: duckdb-wasm's blocking build in node; browser: the worker. */
+  readonly kind: 'native' | 'wasm-node' | 'browser';
   /** Run one statement and return its rows (BigInt converted to number). */
   query<T extends Row = Row>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
   /** Run statements for their effect. */
