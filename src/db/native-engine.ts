@@ -83,7 +83,8 @@ export async function openNativeEngine(options: NodeEngineOptions = {}): Promise
       throw new Error('A browser File cannot be registered with the native engine.');
     },
     async dropFile(target: string): Promise<void> {
-      if (target.startsWith(uploads)) rmSync(path.dirname(target), { recursive: true, force: true });
+      if (target.startsWith(uploads))
+        rmSync(path.dirname(target), { recursive: true, force: true });
     },
     async cancel(): Promise<boolean> {
       conn.interrupt();
