@@ -31,19 +31,14 @@ export function useIngest() {
       setState({ status: 'loading', progress: null, totalBytes, doneBytes: 0 });
       try {
         const engine = await browserEngine();
-        const next = await ingestFiles(
-          engine,
-          items,
-          {
-            signal: abort.signal,
-            maxRejectDetails: MAX_REJECT_DETAILS,
-            onProgress: (p) => {
-              const before = sizes.slice(0, p.index).reduce((s, n) => s + n, 0);
-              setState({ status: 'loading', progress: p, totalBytes, doneBytes: before + p.bytes });
-            },
+        const next = await ingestFiles(engine, items, {
+          signal: abort.signal,
+          maxRejectDetails: MAX_REJECT_DETAILS,
+          onProgress: (p) => {
+            const before = sizes.slice(0, p.index).reduce((s, n) => s + n, 0);
+            setState({ status: 'loading', progress: p, totalBytes, doneBytes: before + p.bytes });
           },
-          report?.files ?? [],
-        );
+        });
         // Cubes summarise the old data; the views rebuild them on demand.
         await dropMixCubes(engine);
         setReport(next);

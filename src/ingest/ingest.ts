@@ -1,61 +1,99 @@
-/** Load several files in the order given and summarise what the tables now hold. */
+/** Load several files in the order given, replace or add to what is loaded, remove a file. */
 import type { Engine } from '../db/engine.ts';
 import type { InputFile } from './input-file.ts';
 import { loadFile } from './load.ts';
 import type { FileOptions, LoadOptions } from './load.ts';
-import type { IngestReport, FileReport } from './report.ts';
-import { ensureTables } from './tables.ts';
+import { readReport } from './report.ts';
+import type { IngestReport } from './report.ts';
+import { DATA_TABLES, dropAllTables, ensureTables, segmentColumns } from './tables.ts';
+import type { TableName } from './roles.ts';
+import { sqlIdent } from '../db/engine.ts';
 
 export interface IngestItem {
   input: InputFile;
   options?: FileOptions;
 }
 
+/**
+ * Load files in order (signups first, when posts should be grouped by their authors) and read
+ * back the report of everything now loaded. `replace` clears the data first.
+ */
 export async function ingestFiles(
   engine: Engine,
   items: readonly IngestItem[],
-  options: LoadOptions = {},
-  previous: FileReport[] = [],
+  options: LoadOptions & { replace?: boolean } = {},
 ): Promise<IngestReport> {
+  if (options.replace) await dropAllTables(engine);
   await ensureTables(engine);
-  const files: FileReport[] = [...previous];
   for (const [index, item] of items.entries()) {
-    files.push(
-      await loadFile(engine, item.input, item.options, { ...options, index, total: items.length }),
-    );
+    await loadFile(engine, item.input, item.options, { ...options, index, total: items.length });
   }
-  return { files, ...(await summarise(engine)) };
+  return readReport(engine);
 }
 
-/** Dataset-wide facts: the data's end and the authors missing from the signup export. */
-export async function summarise(engine: Engine): Promise<Omit<IngestReport, 'files'>> {
+/** Forget everything loaded. */
+export async function clearData(engine: Engine): Promise<void> {
+  await dropAllTables(engine);
   await ensureTables(engine);
-  const rows = await engine.query<{
-    dataset_end: string | null;
-    authors: number;
-    unknown_posts: number;
-    before: number;
-    signups: number;
-    posts: number;
-  }>(`WITH
-    -- One pass over posts (joined to their authors) and one over signups.
-    p AS (SELECT max(p.created_at) AS t, count(*) AS posts,
-        count(DISTINCT p.user_id) FILTER (WHERE s.user_id IS NULL) AS authors,
-        count(*) FILTER (WHERE s.user_id IS NULL) AS unknown_posts,
-        count(*) FILTER (WHERE p.created_at < s.signup_at) AS before
-      FROM posts p LEFT JOIN signups s ON s.user_id = p.user_id),
-    s AS (SELECT max(signup_at) AS t, count(*) AS signups FROM signups)
-    SELECT strftime(greatest(p.t, s.t), '%Y-%m-%dT%H:%M:%SZ') AS dataset_end,
-      CAST(p.authors AS BIGINT) AS authors, CAST(p.unknown_posts AS BIGINT) AS unknown_posts,
-      CAST(p.before AS BIGINT) AS before, CAST(s.signups AS BIGINT) AS signups, CAST(p.posts AS BIGINT) AS posts
-    FROM p, s`);
-  const r = rows[0];
-  return {
-    dataset_end: r?.dataset_end ?? null,
-    authors_not_in_signups: r?.authors ?? 0,
-    posts_by_unknown_authors: r?.unknown_posts ?? 0,
-    posts_before_signup: r?.before ?? 0,
-    signups: r?.signups ?? 0,
-    posts: r?.posts ?? 0,
-  };
+}
+
+/**
+ * Remove a loaded file: its rows and its accounting go, and every id it shared with other files
+ * is deduped again over what remains (the first copy by load order stays; a signup keeps the
+ * earliest time of its remaining copies).
+ */
+export async function removeFile(engine: Engine, fileId: number): Promise<void> {
+  await ensureTables(engine);
+  const rows = await engine.query<{ tbl: string | null }>(
+    `SELECT tbl FROM files WHERE file_id = ${fileId}`,
+  );
+  const table = rows[0]?.tbl as TableName | null | undefined;
+  await engine.exec('BEGIN TRANSACTION');
+  try {
+    if (table === 'signups' || table === 'posts') await redupe(engine, table, fileId);
+    for (const t of ['files', 'rejects', 'line_maps'])
+      await engine.exec(`DELETE FROM ${t} WHERE file_id = ${fileId}`);
+    await engine.exec('COMMIT');
+  } catch (err) {
+    await engine.exec('ROLLBACK').catch(() => {});
+    throw err;
+  }
+}
+
+/** Drop a file's rows and rebuild the kept/duplicate split of the ids it touched. */
+async function redupe(engine: Engine, table: TableName, fileId: number): Promise<void> {
+  const { kept, dups, key, time } = DATA_TABLES[table];
+  const segs = (await segmentColumns(engine, table)).map(sqlIdent);
+  const extra = table === 'posts' ? ['category'] : [];
+  // The pool: every remaining copy of an id the file touched, with its own time.
+  const own = table === 'signups' ? `coalesce(_own_at, ${time})` : time;
+  const cols = ['user_id', key === 'user_id' ? null : key, ...extra, ...segs, '_file', '_row']
+    .filter((c): c is string => c !== null)
+    .join(', ');
+  await engine.exec(`CREATE OR REPLACE TEMP TABLE _touched AS
+    SELECT DISTINCT ${key} AS k FROM ${kept} WHERE _file = ${fileId} AND ${key} IS NOT NULL
+    UNION SELECT ${key} FROM ${dups} WHERE _file = ${fileId}`);
+  await engine.exec(`CREATE OR REPLACE TEMP TABLE _pool AS
+    SELECT ${cols}, ${own} AS _t FROM ${kept} WHERE ${key} IN (SELECT k FROM _touched) AND _file <> ${fileId}
+    UNION ALL
+    SELECT ${cols}, ${own} FROM ${dups} WHERE ${key} IN (SELECT k FROM _touched) AND _file <> ${fileId}`);
+  await engine.exec(
+    `DELETE FROM ${kept} WHERE _file = ${fileId} OR ${key} IN (SELECT k FROM _touched)`,
+  );
+  await engine.exec(
+    `DELETE FROM ${dups} WHERE _file = ${fileId} OR ${key} IN (SELECT k FROM _touched)`,
+  );
+  const ranked = `SELECT *, row_number() OVER (PARTITION BY ${key} ORDER BY _file, _row) AS _k,
+      min(_t) OVER (PARTITION BY ${key}) AS _min FROM _pool`;
+  const keptTime =
+    table === 'signups'
+      ? `_min AS ${time}, CASE WHEN _min < _t THEN _t END AS _own_at`
+      : `_t AS ${time}`;
+  await engine.exec(
+    `INSERT INTO ${kept} BY NAME SELECT ${cols}, ${keptTime} FROM (${ranked}) WHERE _k = 1`,
+  );
+  await engine.exec(
+    `INSERT INTO ${dups} BY NAME SELECT ${cols}, _t AS ${time} FROM (${ranked}) WHERE _k > 1`,
+  );
+  await engine.exec('DROP TABLE IF EXISTS _pool; DROP TABLE IF EXISTS _touched;');
 }

@@ -1,25 +1,28 @@
 /**
- * Load CSV files into the canonical `signups` and `posts` tables with DuckDB's own CSV reader,
- * accounting for every record: rows_read = rows_loaded + rows_rejected + duplicates.
+ * Load one CSV file into its canonical table, accounting for every record:
+ * rows_read = rows_loaded + rows_rejected + duplicates.
  *
- * Per file: sniff (papaparse) → map columns to roles → read every column as text with
- * `read_csv(store_rejects)` → parse timestamps in SQL → reject empty ids and bad timestamps →
- * dedupe against what is already loaded → insert. Each file runs in its own transaction, so a
- * failed or cancelled file leaves earlier data intact.
+ * A pipeline of named steps, each in its own module:
+ *   sniff (sniff.ts) → map (roles.ts) → stage (stage.ts: one read into the table) →
+ *   check (check.ts: invalid records out) → locate (locate.ts: lines, texts, reasons) →
+ *   dedupe (dedupe.ts) → record (report.ts: the file's report, rejects and line map).
+ * The file runs in one transaction: a failed or cancelled file leaves the tables exactly as they
+ * were, so it can never change how later files read.
  */
-import { sqlIdent, sqlString } from '../db/engine.ts';
 import type { Engine } from '../db/engine.ts';
-import { localToUtcSql } from '../metrics/time-zone.ts';
+import { takeInvalid, deleteRecord } from './check.ts';
+import { dedupeFile } from './dedupe.ts';
 import type { InputFile } from './input-file.ts';
-import { locateRecords } from './line-index.ts';
+import { locate } from './locate.ts';
 import { TIME_ROLE, guessTable, mapColumns } from './roles.ts';
 import type { ColumnMapping, Role, TableName } from './roles.ts';
-import type { FileReport, RejectedRow } from './report.ts';
+import { recordFile, fileSpan } from './report.ts';
+import type { FileReport } from './report.ts';
 import { SNIFF_BYTES, decodeHead, sniffText } from './sniff.ts';
 import type { Sniffed } from './sniff.ts';
-import { timestampFromPartsSql, timestampPartsSql } from './timestamps.ts';
-import { ensureTables, addSegmentColumns } from './tables.ts';
-import { describeShapeError, describeRowError, wrongFieldCount } from './reasons.ts';
+import { ParallelReadRefused, stageFile } from './stage.ts';
+import { addSegmentColumns, dropFileRows, ensureTables, nextFileId } from './tables.ts';
+import { describeShape, detectTimestampShape, previewRange } from './timestamps.ts';
 
 export interface FileOptions {
   /** Which table the file feeds; guessed from the header when absent. */
@@ -32,11 +35,14 @@ export interface FileOptions {
   timeZone?: string;
 }
 
+export type LoadPhase = 'sniff' | 'read' | 'check' | 'locate' | 'dedupe' | 'done';
+
 export interface LoadProgress {
   file: string;
   index: number;
   total: number;
-  phase: 'sniff' | 'read' | 'check' | 'locate' | 'insert' | 'done';
+  phase: LoadPhase;
+  /** Bytes of this file dealt with so far. */
   bytes: number;
   rows?: number;
 }
@@ -44,7 +50,7 @@ export interface LoadProgress {
 export interface LoadOptions {
   onProgress?: (p: LoadProgress) => void;
   signal?: AbortSignal;
-  /** How many rejects per file keep their line and reason (all are counted). */
+  /** How many rejects per file keep their line, reason and text (all are counted). */
   maxRejectDetails?: number;
 }
 
@@ -55,10 +61,41 @@ export class LoadCancelled extends Error {
   }
 }
 
-let fileCounter = 0;
+let uploadCounter = 0;
 
-/** DuckDB's NULL string: never present in real data, so empty fields read as ''. */
-const NULL_SENTINEL = '\u0001surgescope-null\u0001';
+function emptyReport(input: InputFile, table: TableName | null): FileReport {
+  return {
+    file: input.name,
+    table,
+    size: input.size,
+    rows_read: 0,
+    rows_loaded: 0,
+    rows_rejected: 0,
+    duplicates: 0,
+    rejects: [],
+    rejects_not_listed: 0,
+  };
+}
+
+/** Header → role or segment name, for the report and the mapping dialog. */
+function describeColumns(sniffed: Sniffed, mapping: ColumnMapping): FileReport['columns'] {
+  return sniffed.headers.map((header, i) => {
+    const role = (Object.entries(mapping.roles) as [Role, number][]).find(
+      ([, idx]) => idx === i,
+    )?.[0];
+    const seg = mapping.segments.find((s) => s.index === i);
+    return { header, role: role ?? (seg ? `segment:${seg.name}` : 'ignored') };
+  });
+}
+
+/** Why the header cannot serve the table, or null. */
+function mappingError(table: TableName, headers: string[], mapping: ColumnMapping): string | null {
+  if (mapping.unknownOverrides.length > 0)
+    return `The mapping names columns that are not in the file: ${mapping.unknownOverrides.map((h) => `"${h}"`).join(', ')}. Columns: ${headers.join(', ')}.`;
+  if (mapping.missing.length > 0)
+    return `Missing required column${mapping.missing.length > 1 ? 's' : ''} for ${table}: ${mapping.missing.join(', ')}. Columns found: ${headers.join(', ')}. Map them by hand (--map ${table}.${mapping.missing[0]}="Header").`;
+  return null;
+}
 
 /** Load one file. Never throws for bad data: problems end up in the report. */
 export async function loadFile(
@@ -67,17 +104,26 @@ export async function loadFile(
   options: FileOptions = {},
   load: LoadOptions & { index?: number; total?: number } = {},
 ): Promise<FileReport> {
-  const report: FileReport = {
-    file: input.name,
-    table: options.table ?? null,
-    rows_read: 0,
-    rows_loaded: 0,
-    rows_rejected: 0,
-    duplicates: 0,
-    rejects: [],
-    rejects_not_listed: 0,
-  };
-  const progress = (phase: LoadProgress['phase'], bytes: number, rows?: number) =>
+  // Only native DuckDB has threads for the parallel reader; it refuses some files (see stage.ts).
+  if (engine.kind === 'native') {
+    try {
+      return await loadOnce(engine, input, options, load, true);
+    } catch (err) {
+      if (!(err instanceof ParallelReadRefused)) throw err;
+    }
+  }
+  return loadOnce(engine, input, options, load, false);
+}
+
+async function loadOnce(
+  engine: Engine,
+  input: InputFile,
+  options: FileOptions,
+  load: LoadOptions & { index?: number; total?: number },
+  parallel: boolean,
+): Promise<FileReport> {
+  const report = emptyReport(input, options.table ?? null);
+  const progress = (phase: LoadPhase, bytes: number, rows?: number) =>
     load.onProgress?.({
       file: input.name,
       index: load.index ?? 0,
@@ -89,295 +135,140 @@ export async function loadFile(
   const checkCancel = () => {
     if (load.signal?.aborted) throw new LoadCancelled();
   };
+  await ensureTables(engine);
+  const fileId = await nextFileId(engine);
+  report.file_id = fileId;
+  const refuse = async (kind: FileReport['errorKind'], error: string) => {
+    report.errorKind = kind;
+    report.error = error;
+    await recordFile(engine, fileId, report, null);
+    return report;
+  };
 
+  // sniff
   progress('sniff', 0);
   const head = decodeHead(await input.head(SNIFF_BYTES));
   const sniffed = sniffText(head.text, head.hasBom, input.size <= SNIFF_BYTES);
-  if (sniffed.headers.length === 0 || sniffed.headers.every((h) => h === '')) {
-    report.errorKind = 'columns';
-    report.error = 'The file is empty or has no header row.';
-    return report;
-  }
+  report.delimiter = sniffed.delimiter;
+  if (sniffed.headers.length === 0 || sniffed.headers.every((h) => h === ''))
+    return refuse('columns', 'The file is empty or has no header row.');
+  // map
   const table = options.table ?? guessTable(sniffed.headers);
-  if (!table) {
-    report.errorKind = 'columns';
-    report.error = `Cannot tell whether this is a signups or a posts export from its header (${sniffed.headers.join(', ')}). Choose the table and map the columns by hand.`;
-    return report;
-  }
+  if (!table)
+    return refuse(
+      'columns',
+      `Cannot tell whether this is a signups or a posts export from its header (${sniffed.headers.join(', ')}). Choose the table and map the columns by hand.`,
+    );
   report.table = table;
   const mapping = mapColumns(table, sniffed.headers, options.overrides, options.ignored);
-  report.columns = sniffed.headers.map((header, i) => {
-    const role = (Object.entries(mapping.roles) as [Role, number][]).find(
-      ([, idx]) => idx === i,
-    )?.[0];
-    const seg = mapping.segments.find((s) => s.index === i);
-    return { header, role: role ?? `segment:${seg?.name ?? header}` };
-  });
-  if (mapping.unknownOverrides.length > 0) {
-    report.errorKind = 'columns';
-    report.error = `The mapping names columns that are not in the file: ${mapping.unknownOverrides.map((h) => `"${h}"`).join(', ')}. Columns: ${sniffed.headers.join(', ')}.`;
-    return report;
-  }
-  if (mapping.missing.length > 0) {
-    report.errorKind = 'columns';
-    report.error = `Missing required column${mapping.missing.length > 1 ? 's' : ''} for ${table}: ${mapping.missing.join(', ')}. Columns found: ${sniffed.headers.join(', ')}. Map them by hand (--map ${table}.${mapping.missing[0]}="Header").`;
-    return report;
-  }
+  report.columns = describeColumns(sniffed, mapping);
+  const bad = mappingError(table, sniffed.headers, mapping);
+  if (bad) return refuse('columns', bad);
+  const timeIdx = mapping.roles[TIME_ROLE[table]] as number;
+  const sample = sniffed.preview.map((r) => (r[timeIdx] ?? '').trim());
+  const shape = detectTimestampShape(sample);
+  const zone = options.timeZone ?? 'UTC';
+  report.timestampFormat = describeShape(shape, sample);
+  report.timeZone = zone;
 
-  const path = await engine.registerFile(`${++fileCounter}-${input.name}`, input.source);
-  await ensureTables(engine);
-  await engine.exec('BEGIN TRANSACTION');
+  const path = await engine.registerFile(`${++uploadCounter}-${input.name}`, input.source);
+  // Two transactions. The first reads the file into its table and commits: taking rows out of
+  // uncommitted rows makes DuckDB rewrite them all at COMMIT (seconds at millions of rows), so
+  // the second takes out invalid records and duplicates from committed ones. A failure in the
+  // second removes the file's rows again, so the tables end as they were either way.
+  let staged: Awaited<ReturnType<typeof stageFile>> | null = null;
   try {
     checkCancel();
     progress('read', 0);
-    const shape = await readStage(engine, path, sniffed, mapping, options.timeZone ?? 'UTC');
-    checkCancel();
-    progress('check', input.size, shape.accepted);
-    const flagged = await engine.query<{
-      _row: number;
-      uid: string | null;
-      tx: string | null;
-      bad_time: boolean;
-      fields_ok: boolean;
-      too_many: boolean;
-    }>(
-      `SELECT _row, _uid AS uid, _tx AS tx, _ts IS NULL AS bad_time, _fields_ok AS fields_ok, _too_many AS too_many
-       FROM _stage WHERE _uid = '' OR _ts IS NULL OR NOT _fields_ok ORDER BY _row`,
-    );
-    // A quote left open swallows the rest of the file into the last record; DuckDB's lenient
-    // reader accepts it, so when the last record spans lines the scanner checks the end state.
-    const last = await engine.query<{ _row: number; nl: boolean }>(
-      'SELECT _row, _nl AS nl FROM _stage ORDER BY _row DESC LIMIT 1',
-    );
-    const lastRow = last[0]?.nl ? last[0]._row : null;
-    if (lastRow !== null && !flagged.some((f) => f._row === lastRow)) {
-      flagged.push({
-        _row: lastRow,
-        uid: 'x',
-        tx: null,
-        bad_time: false,
-        fields_ok: true,
-        too_many: false,
-      });
-    }
-    const timeCol = sniffed.headers[mapping.roles[TIME_ROLE[table]] as number] ?? '';
-    const userCol = sniffed.headers[mapping.roles.user_id as number] ?? '';
-    const rejects: RejectedRow[] = [];
-    const extraRejects: number[] = []; // accepted-by-DuckDB rows we reject
-    if (shape.rejects.length > 0 || flagged.length > 0) {
-      progress('locate', input.size);
-      const lines = await locateRecords(input.chunks(), sniffed.delimiter, {
-        rejectLines: shape.rejects.map((r) => r.line),
-        acceptedOrdinals: flagged.map((f) => f._row),
-        endState: lastRow !== null,
-      });
-      for (const r of shape.rejects) {
-        rejects.push({
-          line: lines.rejectLines.get(r.line) ?? r.line,
-          reason: describeShapeError(r),
-          raw: r.raw,
-        });
-      }
-      for (const f of flagged) {
-        const line = lines.acceptedOrdinals.get(f._row) ?? -1;
-        if (f._row === lastRow && lines.unterminated) {
-          rejects.push({
-            line,
-            reason: 'a quoted field is never closed: the quote runs to the end of the file',
-          });
-          extraRejects.push(f._row);
-        } else if (!f.fields_ok) {
-          const n = sniffed.headers.length;
-          const counted = lines.fieldCounts.get(f._row);
-          const found =
-            counted !== undefined && counted !== n
-              ? String(counted)
-              : f.too_many
-                ? `more than ${n}`
-                : `fewer than ${n}`;
-          rejects.push({ line, reason: wrongFieldCount(n, found) });
-          extraRejects.push(f._row);
-        } else if (!f.uid || f.bad_time) {
-          const { reason, raw } = describeRowError(table, f.uid, f.tx, userCol, timeCol);
-          rejects.push({ line, reason, raw });
-          extraRejects.push(f._row);
-        }
-      }
-      rejects.sort((a, b) => a.line - b.line);
-    }
-    checkCancel();
-    progress('insert', input.size, shape.accepted);
-    if (extraRejects.length > 0) {
-      await engine.exec(
-        `CREATE OR REPLACE TEMP TABLE _bad AS SELECT unnest([${extraRejects.join(',')}]::BIGINT[]) AS _row`,
-      );
-      await engine.exec('DELETE FROM _stage WHERE _row IN (SELECT _row FROM _bad)');
-      await engine.exec('DROP TABLE _bad');
-    }
+    await engine.exec('BEGIN TRANSACTION');
     await addSegmentColumns(
       engine,
       table,
       mapping.segments.map((s) => s.name),
     );
-    const fileNo = await nextFileNumber(engine);
-    const counts =
-      table === 'signups'
-        ? await insertSignups(engine, mapping, fileNo)
-        : await insertPosts(engine, mapping);
+    staged = await stageFile(engine, {
+      path,
+      sniffed,
+      mapping,
+      shape,
+      fileId,
+      zone,
+      naiveRange: previewRange(sample),
+      parallel,
+    });
+    await engine.exec('COMMIT');
     checkCancel();
-    const valid = shape.accepted - extraRejects.length;
-    report.rows_read = shape.accepted + shape.rejects.length;
-    report.rows_rejected = shape.rejects.length + extraRejects.length;
-    report.rows_loaded = counts.loaded;
-    report.duplicates = valid - counts.loaded;
-    const keep = load.maxRejectDetails ?? Infinity;
-    report.rejects = rejects.slice(0, keep);
-    report.rejects_not_listed = Math.max(0, rejects.length - keep);
-    if (valid === 0) {
+    progress('check', input.size, staged.accepted);
+    const found = staged;
+    const settle = async (unterminated: number | null) => {
+      await engine.exec('BEGIN TRANSACTION');
+      const invalid = await takeInvalid(engine, table, fileId);
+      if (unterminated !== null) await deleteRecord(engine, table, fileId, unterminated);
+      const valid = found.accepted - invalid.length - (unterminated !== null ? 1 : 0);
+      const duplicates = valid > 0 ? await dedupeFile(engine, table, fileId) : 0;
+      return { invalid, valid, duplicates };
+    };
+    // The scan of the file's bytes (here) and the check and dedupe (in the engine) overlap.
+    const settling = settle(null);
+    progress('locate', input.size, staged.accepted);
+    const locating = settling.then(({ invalid }) =>
+      locate(
+        input,
+        sniffed.delimiter,
+        mapping,
+        sniffed.headers,
+        { shape: found.rejects, invalid, accepted: found.accepted },
+        load.maxRejectDetails ?? Infinity,
+      ),
+    );
+    let settled = await settling;
+    progress('dedupe', input.size, staged.accepted);
+    const located = await locating;
+    if (located.unterminatedRow !== null) {
+      // Rare: the last record swallowed the rest of the file. Settle again without it.
       await engine.exec('ROLLBACK');
+      settled = await settle(located.unterminatedRow);
+    }
+    checkCancel();
+    report.rows_read = staged.accepted + staged.rejects.length;
+    report.rows_rejected = report.rows_read - settled.valid;
+    report.duplicates = settled.duplicates;
+    report.rows_loaded = settled.valid - settled.duplicates;
+    report.rejects = located.rejects;
+    report.rejects_not_listed = located.notListed;
+    if (settled.valid === 0) {
+      await engine.exec('ROLLBACK');
+      await dropFileRows(engine, table, fileId);
+      report.rows_loaded = 0;
+      report.duplicates = 0;
       report.errorKind = 'no-rows';
       report.error =
         report.rows_read === 0
           ? 'The file has a header but no data rows.'
           : `No row of this file could be loaded: all ${report.rows_read} records were rejected. See the reasons below.`;
-      report.rows_loaded = 0;
-      report.duplicates = 0;
+      await recordFile(engine, fileId, report, null);
     } else {
+      Object.assign(report, await fileSpan(engine, table, fileId));
+      await recordFile(engine, fileId, report, located.lineMap);
       await engine.exec('COMMIT');
     }
     progress('done', input.size, report.rows_loaded);
   } catch (err) {
     await engine.exec('ROLLBACK').catch(() => {});
+    if (staged) await dropFileRows(engine, table, fileId).catch(() => {});
     // A cancel interrupts the statement in flight; whatever error that raised, it is a cancel.
     if (err instanceof LoadCancelled || load.signal?.aborted) throw new LoadCancelled();
-    report.errorKind = 'unreadable';
-    report.error = `Could not read this file: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
-    report.rows_read = report.rows_loaded = report.rows_rejected = report.duplicates = 0;
-    report.rejects = [];
+    if (err instanceof ParallelReadRefused) throw err;
+    Object.assign(report, emptyReport(input, report.table), {
+      file_id: fileId,
+      columns: report.columns,
+    });
+    return refuse(
+      'unreadable',
+      `Could not read this file: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+    );
   } finally {
-    await engine.exec('DROP TABLE IF EXISTS _stage').catch(() => {});
     await engine.dropFile(path).catch(() => {});
   }
   return report;
-}
-
-type ShapeReject = {
-  line: number;
-  type: string;
-  message: string;
-  raw: string;
-};
-
-/** Read the file into `_stage`: one row per accepted record, in file order (`_row`). */
-async function readStage(
-  engine: Engine,
-  path: string,
-  sniffed: Sniffed,
-  mapping: ColumnMapping,
-  zone: string,
-): Promise<{ accepted: number; rejects: ShapeReject[] }> {
-  const n = sniffed.headers.length;
-  // One column more than the header: with null padding and a NULL string that never occurs, a
-  // missing field reads as NULL and an empty one as '', so field counts can be checked in SQL.
-  // (In strict mode DuckDB fails whole files with mixed line endings and drops empty trailing
-  // fields without a word, so the reader runs lenient and the checks are ours.)
-  const columns = Array.from({ length: n + 1 }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
-  const col = (role: Role) => {
-    const idx = mapping.roles[role];
-    return idx === undefined ? 'NULL' : `c${idx}`;
-  };
-  const timeRole = TIME_ROLE[mapping.table];
-  await engine.exec('DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _reject_scans;');
-  const read = `read_csv(${sqlString(path)}, header = true, auto_detect = false, delim = ${sqlString(sniffed.delimiter)},
-    quote = '"', escape = '"', strict_mode = false, null_padding = true, parallel = false,
-    nullstr = ${sqlString(NULL_SENTINEL)}, store_rejects = true,
-    rejects_table = '_rejects', rejects_scan = '_reject_scans', columns = {${columns}})`;
-  const segments = mapping.segments.map((s) => `nullif(c${s.index}, '') AS ${sqlIdent(s.name)}`);
-  const extra =
-    mapping.table === 'posts'
-      ? [
-          `nullif(trim(${col('post_id')}), '') AS _pid`,
-          `coalesce(nullif(trim(${col('category')}), ''), '(none)') AS _cat`,
-        ]
-      : [];
-  await engine.exec(`CREATE OR REPLACE TEMP TABLE _stage AS
-    SELECT CAST(_rn - 1 AS BIGINT) AS _row, coalesce(trim(${col('user_id')}), '') AS _uid,
-      ${timestampFromPartsSql('_t')} AS _ts,
-      _t_p.z = '' AND _t_p.d <> '' AS _naive,
-      c${n} IS NULL AND c${n - 1} IS NOT NULL AS _fields_ok,
-      c${n} IS NOT NULL AS _too_many,
-      strpos(concat(${Array.from({ length: n + 1 }, (_, i) => `c${i}`).join(', ')}), chr(10)) > 0 AS _nl,
-      -- _ts is the alias above (DuckDB reuses it rather than parsing every timestamp twice)
-      CASE WHEN _ts IS NULL THEN _t_x END AS _tx
-      ${[...extra, ...segments].map((s) => `, ${s}`).join('')}
-    FROM (SELECT row_number() OVER () AS _rn, *, ${timestampPartsSql(col(timeRole), '_t')} FROM ${read})`);
-  if (zone !== 'UTC') {
-    const range = await engine.query<{ lo: number | null; hi: number | null }>(
-      'SELECT epoch_ms(min(_ts)) AS lo, epoch_ms(max(_ts)) AS hi FROM _stage WHERE _naive',
-    );
-    const lo = range[0]?.lo;
-    const hi = range[0]?.hi;
-    if (lo != null && hi != null) {
-      const day = 86_400_000;
-      await engine.exec(
-        `UPDATE _stage SET _ts = ${localToUtcSql('_ts', zone, lo - day, hi + day)} WHERE _naive`,
-      );
-    }
-  }
-  const accepted =
-    (await engine.query<{ n: number }>('SELECT CAST(count(*) AS BIGINT) AS n FROM _stage'))[0]?.n ??
-    0;
-  const rejects =
-    await engine.query<ShapeReject>(`SELECT CAST(line AS BIGINT) AS line, min(error_type) AS type,
-      min(error_message) AS message, min(csv_line) AS raw FROM _rejects GROUP BY line ORDER BY line`);
-  return { accepted, rejects };
-}
-
-async function nextFileNumber(engine: Engine): Promise<number> {
-  const rows = await engine.query<{ n: number }>(
-    'SELECT CAST(coalesce(max(_file), 0) + 1 AS INTEGER) AS n FROM signup_rows',
-  );
-  return rows[0]?.n ?? 1;
-}
-
-/** Valid rows are those with a user id and a parsed timestamp. */
-const VALID = `_uid <> '' AND _ts IS NOT NULL`;
-
-async function insertSignups(
-  engine: Engine,
-  mapping: ColumnMapping,
-  fileNo: number,
-): Promise<{ loaded: number }> {
-  const newUsers = await engine.query<{
-    n: number;
-  }>(`SELECT CAST(count(DISTINCT _uid) AS BIGINT) AS n FROM _stage s
-    WHERE ${VALID} AND NOT EXISTS (SELECT 1 FROM signup_rows r WHERE r.user_id = s._uid)`);
-  const segs = mapping.segments.map((s) => sqlIdent(s.name));
-  await engine.exec(`INSERT INTO signup_rows (user_id, signup_at, _file, _row${segs.map((s) => `, ${s}`).join('')})
-    SELECT _uid, _ts, ${fileNo}, _row${segs.map((s) => `, ${s}`).join('')} FROM _stage WHERE ${VALID}`);
-  await engine.exec(`CREATE OR REPLACE TABLE signups AS
-    SELECT * EXCLUDE (_k, _first, _file, _row) REPLACE (_first AS signup_at) FROM (
-      SELECT *, min(signup_at) OVER (PARTITION BY user_id) AS _first,
-        row_number() OVER (PARTITION BY user_id ORDER BY _file, _row) AS _k FROM signup_rows)
-    WHERE _k = 1`);
-  return { loaded: newUsers[0]?.n ?? 0 };
-}
-
-async function insertPosts(engine: Engine, mapping: ColumnMapping): Promise<{ loaded: number }> {
-  const segs = mapping.segments.map((s) => sqlIdent(s.name));
-  const before = await countRows(engine, 'posts');
-  await engine.exec(`INSERT INTO posts (user_id, created_at, category, post_id${segs.map((s) => `, ${s}`).join('')})
-    SELECT _uid, _ts, _cat, _pid${segs.map((s) => `, ${s}`).join('')} FROM (
-      SELECT *, CASE WHEN _pid IS NULL THEN 1 ELSE row_number() OVER (PARTITION BY _pid ORDER BY _row) END AS _k
-      FROM _stage WHERE ${VALID}) s
-    WHERE _k = 1 AND (_pid IS NULL OR NOT EXISTS (SELECT 1 FROM posts p WHERE p.post_id = s._pid))
-    ORDER BY _row`);
-  return { loaded: (await countRows(engine, 'posts')) - before };
-}
-
-async function countRows(engine: Engine, table: string): Promise<number> {
-  const rows = await engine.query<{ n: number }>(
-    `SELECT CAST(count(*) AS BIGINT) AS n FROM ${sqlIdent(table)}`,
-  );
-  return rows[0]?.n ?? 0;
 }

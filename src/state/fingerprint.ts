@@ -4,7 +4,11 @@
  * (the same files loaded in another order give the same fingerprint) and is the same in node
  * and in the browser (one engine build). Format: `v1-<signups>s-<posts>p-<12 hex digits>`.
  */
+import { sqlIdent } from '../db/engine.ts';
 import type { Engine } from '../db/engine.ts';
+import { tableColumns } from '../ingest/tables.ts';
+
+const dataColumn = (name: string) => !name.startsWith('_');
 
 export interface Fingerprint {
   id: string;
@@ -12,7 +16,15 @@ export interface Fingerprint {
   posts: number;
 }
 
+/** The data columns of a row as one struct (where it came from, `_file` and `_row`, left out). */
+const rowOf = (table: string, cols: string[]) =>
+  `struct_pack(${cols.map((c) => `${sqlIdent(c)} := ${table}.${sqlIdent(c)}`).join(', ')})`;
+
 export async function datasetFingerprint(engine: Engine): Promise<Fingerprint> {
+  const cols = {
+    signups: (await tableColumns(engine, 'signups')).map((c) => c.name).filter(dataColumn),
+    posts: (await tableColumns(engine, 'posts')).map((c) => c.name).filter(dataColumn),
+  };
   const rows = await engine.query<{
     signups: number;
     posts: number;
@@ -23,12 +35,12 @@ export async function datasetFingerprint(engine: Engine): Promise<Fingerprint> {
     cols: string;
   }>(`SELECT (SELECT CAST(count(*) AS BIGINT) FROM signups) AS signups,
       (SELECT CAST(count(*) AS BIGINT) FROM posts) AS posts,
-      (SELECT hex(bit_xor(hash(s))) FROM signups s) AS hs,
-      (SELECT hex(bit_xor(hash(p))) FROM posts p) AS hp,
+      (SELECT hex(bit_xor(hash(${rowOf('signups', cols.signups)}))) FROM signups) AS hs,
+      (SELECT hex(bit_xor(hash(${rowOf('posts', cols.posts)}))) FROM posts) AS hp,
       (SELECT CAST(least(min(s.signup_at), (SELECT min(created_at) FROM posts)) AS VARCHAR) FROM signups s) AS lo,
       (SELECT CAST(greatest(max(s.signup_at), (SELECT max(created_at) FROM posts)) AS VARCHAR) FROM signups s) AS hi,
       (SELECT string_agg(table_name || '.' || column_name || ':' || data_type, ',' ORDER BY table_name, ordinal_position)
-        FROM information_schema.columns WHERE table_name IN ('signups', 'posts') AND table_schema = 'main') AS cols`);
+        FROM information_schema.columns WHERE table_name IN ('signups', 'posts') AND table_schema = 'main' AND NOT starts_with(column_name, '_')) AS cols`);
   const r = rows[0];
   if (!r) throw new Error('No fingerprint: nothing loaded.');
   const digest = fnv1a64([r.cols, r.lo ?? '', r.hi ?? '', r.hs ?? '', r.hp ?? ''].join('|'));

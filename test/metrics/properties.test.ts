@@ -90,30 +90,32 @@ beforeAll(async () => {
 afterAll(async () => engine.close());
 
 async function load(signups: Signup[], posts: Post[]): Promise<void> {
-  await ensureTables(engine);
-  for (const t of ['signup_rows', 'signups', 'posts']) await engine.exec(`DELETE FROM ${t}`);
-  await ingestFiles(engine, [
-    {
-      input: bufferInput(
-        's.csv',
-        csv(
-          'user_id,signup_at',
-          signups.map((s) => `${s.uid},${s.ms === null ? 'not a time' : iso(s.ms)}`),
+  await ingestFiles(
+    engine,
+    [
+      {
+        input: bufferInput(
+          's.csv',
+          csv(
+            'user_id,signup_at',
+            signups.map((s) => `${s.uid},${s.ms === null ? 'not a time' : iso(s.ms)}`),
+          ),
         ),
-      ),
-      options: { table: 'signups' },
-    },
-    {
-      input: bufferInput(
-        'p.csv',
-        csv(
-          'user_id,created_at,category',
-          posts.map((p) => `${p.uid},${iso(p.ms)},${p.category}`),
+        options: { table: 'signups' },
+      },
+      {
+        input: bufferInput(
+          'p.csv',
+          csv(
+            'user_id,created_at,category',
+            posts.map((p) => `${p.uid},${iso(p.ms)},${p.category}`),
+          ),
         ),
-      ),
-      options: { table: 'posts' },
-    },
-  ]);
+        options: { table: 'posts' },
+      },
+    ],
+    { replace: true },
+  );
 }
 
 /** Earliest valid signup per user (duplicates keep the earliest). */

@@ -1,4 +1,7 @@
 /**
+ * The first, byte-by-byte scanner, kept as the reference the fast one (src/ingest/record-scan.ts)
+ * is held to by property tests. Not used by the app.
+ *
  * Physical line numbers for records. DuckDB's CSV reader numbers rejects by logical line
  * (header = 1, a blank line counts, a record spanning several physical lines counts once) and
  * says nothing about the position of accepted rows. This scanner walks the raw bytes once,
