@@ -4,10 +4,10 @@ import type { InputFile } from './input-file.ts';
 import { loadFile } from './load.ts';
 import type { FileOptions, LoadOptions } from './load.ts';
 import { readReport } from './report.ts';
-import type { IngestReport } from './report.ts';
+import type { FileReport, IngestReport } from './report.ts';
 import { DATA_TABLES, dropAllTables, ensureTables, segmentColumns } from './tables.ts';
 import type { TableName } from './roles.ts';
-import { sqlIdent } from '../db/engine.ts';
+import { sqlIdent, sqlString } from '../db/engine.ts';
 
 export interface IngestItem {
   input: InputFile;
@@ -53,10 +53,35 @@ export async function removeFile(engine: Engine, fileId: number): Promise<void> 
     if (table === 'signups' || table === 'posts') await redupe(engine, table, fileId);
     for (const t of ['files', 'rejects', 'line_maps'])
       await engine.exec(`DELETE FROM ${t} WHERE file_id = ${fileId}`);
+    if (table === 'signups' || table === 'posts') await recount(engine, table);
     await engine.exec('COMMIT');
   } catch (err) {
     await engine.exec('ROLLBACK').catch(() => {});
     throw err;
+  }
+}
+
+/**
+ * Every remaining file of a table counts again what it loaded and what it repeated: an id a
+ * removed file had first now belongs to the next file that has it.
+ */
+async function recount(engine: Engine, table: TableName): Promise<void> {
+  const { kept, dups } = DATA_TABLES[table];
+  const rows = await engine.query<{ file_id: number; report: string; kept: number; dups: number }>(
+    `SELECT CAST(f.file_id AS INTEGER) AS file_id, f.report,
+      CAST((SELECT count(*) FROM ${kept} WHERE _file = f.file_id) AS BIGINT) AS kept,
+      CAST((SELECT count(*) FROM ${dups} WHERE _file = f.file_id) AS BIGINT) AS dups
+    FROM files f WHERE f.tbl = ?`,
+    [table],
+  );
+  for (const r of rows) {
+    const report = JSON.parse(r.report) as FileReport;
+    if (report.error) continue;
+    report.rows_loaded = r.kept;
+    report.duplicates = r.dups;
+    await engine.exec(
+      `UPDATE files SET report = ${sqlString(JSON.stringify(report))} WHERE file_id = ${r.file_id}`,
+    );
   }
 }
 

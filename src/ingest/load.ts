@@ -33,6 +33,8 @@ export interface FileOptions {
   ignored?: string[];
   /** IANA zone of naive timestamps in this file (default UTC). */
   timeZone?: string;
+  /** Header → segment column name, to merge differently named columns of several exports. */
+  segmentNames?: Record<string, string>;
 }
 
 export type LoadPhase = 'sniff' | 'read' | 'check' | 'locate' | 'dedupe' | 'done';
@@ -160,7 +162,13 @@ async function loadOnce(
       `Cannot tell whether this is a signups or a posts export from its header (${sniffed.headers.join(', ')}). Choose the table and map the columns by hand.`,
     );
   report.table = table;
-  const mapping = mapColumns(table, sniffed.headers, options.overrides, options.ignored);
+  const mapping = mapColumns(
+    table,
+    sniffed.headers,
+    options.overrides,
+    options.ignored,
+    options.segmentNames,
+  );
   report.columns = describeColumns(sniffed, mapping);
   const bad = mappingError(table, sniffed.headers, mapping);
   if (bad) return refuse('columns', bad);

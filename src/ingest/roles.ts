@@ -121,6 +121,39 @@ export function normaliseHeader(header: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
+/**
+ * Segment columns that different exports name differently merge into one canonical column:
+ * "Country", "country_code" and "Country (ISO)" are all `country`. Matched like roles (letters
+ * and digits only, lower case, an optional unit suffix such as "code" or "iso").
+ */
+const SEGMENT_SYNONYMS: Record<string, string[]> = {
+  country: ['country', 'countrycode', 'countryiso', 'countryname', 'nation', 'geocountry'],
+  source: [
+    'source',
+    'acquisitionsource',
+    'signupsource',
+    'trafficsource',
+    'utmsource',
+    'referralsource',
+    'channel',
+    'acquisitionchannel',
+  ],
+  platform: ['platform', 'os', 'deviceplatform', 'device', 'devicetype', 'operatingsystem'],
+  language: ['language', 'lang', 'locale', 'languagecode', 'langcode', 'uilanguage'],
+  region: ['region', 'province'],
+  city: ['city', 'town'],
+  app_version: ['appversion', 'clientversion'],
+};
+
+/** The canonical name of a segment header when it is a known synonym ("Country code" → country). */
+export function canonicalSegment(header: string): string | null {
+  const norm = normaliseHeader(header);
+  for (const [name, list] of Object.entries(SEGMENT_SYNONYMS)) {
+    if (list.includes(norm)) return name;
+  }
+  return null;
+}
+
 /** A safe canonical column name for a segment dimension: "Sign-up Country" → "sign_up_country". */
 export function segmentName(header: string): string {
   const s = header
@@ -165,13 +198,16 @@ export function rolesOf(table: TableName): Role[] {
 
 /**
  * Map a file's header to roles. `overrides` maps a role to a header name (exact, or equal after
- * normalisation); an override to an empty string unmaps the role.
+ * normalisation); an override to an empty string unmaps the role. Segment columns take their
+ * synonym's canonical name, or `names[header]` when the analyst named them, else the header in
+ * snake_case.
  */
 export function mapColumns(
   table: TableName,
   headers: readonly string[],
   overrides: Partial<Record<Role, string>> = {},
   ignored: readonly string[] = [],
+  names: Readonly<Record<string, string>> = {},
 ): ColumnMapping {
   const roles: Partial<Record<Role, number>> = {};
   // Ignored columns are neither roles nor segments: they are read but not kept.
@@ -214,7 +250,8 @@ export function mapColumns(
   const segments: ColumnMapping['segments'] = [];
   headers.forEach((header, index) => {
     if (taken.has(index) || ignored.includes(header)) return;
-    let name = segmentName(header);
+    const given = names[header];
+    let name = given ? segmentName(given) : (canonicalSegment(header) ?? segmentName(header));
     if (reserved.has(name) || name.startsWith('_')) name = `${name}_col`;
     let unique = name;
     for (let n = 2; used.has(unique); n++) unique = `${name}_${n}`;

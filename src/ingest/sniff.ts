@@ -50,3 +50,45 @@ export function sniffText(
   const headers = (rows[0] ?? []).map((h) => h.trim());
   return { delimiter, hasBom, headers, preview: rows.slice(1, previewRows + 1) };
 }
+
+/** What a column looks like from a sample of its values. */
+export interface ColumnProfile {
+  kind: 'segment' | 'free-text' | 'identifier';
+  /** Why it is not offered as a segment by default (for free text and identifiers). */
+  reason: string | null;
+  distinct: number;
+  sampled: number;
+}
+
+/**
+ * Columns that look like free text (long values, mostly distinct) or identifiers (almost every
+ * value distinct) make poor segments: a filter or breakdown by them lists texts or ids, and
+ * they cost memory. They are not offered as segments by default; the dialog says why.
+ */
+export function profileColumns(
+  headers: readonly string[],
+  rows: readonly string[][],
+): ColumnProfile[] {
+  return headers.map((_, i) => {
+    const values = rows.map((r) => (r[i] ?? '').trim()).filter((v) => v !== '');
+    const sampled = values.length;
+    const distinct = new Set(values).size;
+    const avg = sampled ? values.reduce((s, v) => s + v.length, 0) / sampled : 0;
+    const longest = values.reduce((m, v) => Math.max(m, v.length), 0);
+    if (sampled >= 5 && (avg > 40 || longest > 120))
+      return {
+        kind: 'free-text',
+        reason: `looks like free text: values run to ${longest} characters, ${Math.round((100 * distinct) / sampled)}% of the ${sampled} sampled are distinct`,
+        distinct,
+        sampled,
+      };
+    if (sampled >= 20 && distinct / sampled >= 0.95)
+      return {
+        kind: 'identifier',
+        reason: `looks like an identifier: ${distinct} of the ${sampled} sampled values are distinct`,
+        distinct,
+        sampled,
+      };
+    return { kind: 'segment', reason: null, distinct, sampled };
+  });
+}

@@ -41,25 +41,14 @@ export const CORE_COLUMNS: Record<TableName, string[]> = {
   posts: ['user_id', 'created_at', 'category', 'post_id'],
 };
 
-/** Every table the loaded data lives in (derived tables such as cubes are not listed). */
-export const ALL_TABLES = [
-  'files',
-  'signups',
-  'signup_dups',
-  'posts',
-  'post_dups',
-  'rejects',
-  'line_maps',
-];
-
 export async function ensureTables(engine: Engine): Promise<void> {
   for (const sql of CREATE) await engine.exec(sql);
 }
 
-/** Drop every table: loaded data, bookkeeping and derived tables (cubes) alike. */
+/** Drop every table: loaded data, bookkeeping and derived tables (cubes); not the app's settings. */
 export async function dropAllTables(engine: Engine): Promise<void> {
   const rows = await engine.query<{ name: string }>(
-    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main'",
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main' AND table_name <> 'app_state'",
   );
   for (const r of rows) await engine.exec(`DROP TABLE IF EXISTS ${sqlIdent(r.name)}`);
 }

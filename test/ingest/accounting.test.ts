@@ -4,7 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/db/engine.ts';
-import { ingestFiles } from '../../src/ingest/ingest.ts';
+import { ingestFiles, removeFile } from '../../src/ingest/ingest.ts';
+import { duplicateRows } from '../../src/ingest/duplicates.ts';
+import { readReport } from '../../src/ingest/report.ts';
 import { bufferInput } from '../../src/ingest/input-file.ts';
 import {
   expectAccounting,
@@ -221,5 +223,78 @@ describe('duplicates', () => {
       duplicates: 2,
       lines: [],
     });
+  });
+});
+
+describe('duplicates can be inspected, with the line of the row kept', () => {
+  it('lists each repeat with its line and the kept row’s file and line', async () => {
+    // a: u1 (line 2), u2 (line 3), u1 again (line 4). b: u2 (line 2, earlier time), u3 (line 3).
+    const r = await ingestFiles(engine, [
+      {
+        input: bufferInput(
+          'a.csv',
+          'user_id,signup_at\nu1,2025-01-02T00:00:00Z\nu2,2025-01-03T00:00:00Z\nu1,2025-01-01T00:00:00Z\n',
+        ),
+        options: { table: 'signups' },
+      },
+      {
+        input: bufferInput(
+          'b.csv',
+          'user_id,signup_at\n\nu2,2025-01-01T00:00:00Z\nu3,2025-01-04T00:00:00Z\n',
+        ),
+        options: { table: 'signups' },
+      },
+    ]);
+    expectAccounting(r);
+    const [a, b] = r.files;
+    expect(await duplicateRows(engine, 'signups', a?.file_id as number)).toEqual([
+      { line: 4, key: 'u1', kept_file: 'a.csv', kept_line: 2 },
+    ]);
+    // b has a blank line 2, so u2 is on line 3.
+    expect(await duplicateRows(engine, 'signups', b?.file_id as number)).toEqual([
+      { line: 3, key: 'u2', kept_file: 'a.csv', kept_line: 3 },
+    ]);
+    // Each user keeps the earliest time of its copies.
+    expect(await signupRows(engine)).toEqual([
+      { user_id: 'u1', signup_at: utc(2025, 1, 1) },
+      { user_id: 'u2', signup_at: utc(2025, 1, 1) },
+      { user_id: 'u3', signup_at: utc(2025, 1, 4) },
+    ]);
+  });
+
+  it('removing a file brings back the copy it shadowed and recounts', async () => {
+    const r = await ingestFiles(engine, [
+      {
+        input: bufferInput(
+          'a.csv',
+          'post_id,user_id,created_at,category\np1,u1,2025-01-02T00:00:00Z,cats\np2,u1,2025-01-03T00:00:00Z,dogs\n',
+        ),
+        options: { table: 'posts' },
+      },
+      {
+        input: bufferInput(
+          'b.csv',
+          'post_id,user_id,created_at,category\np1,u9,2025-01-05T00:00:00Z,memes\np3,u2,2025-01-06T00:00:00Z,cats\n',
+        ),
+        options: { table: 'posts' },
+      },
+    ]);
+    expect(r.files.map((f) => [f.rows_loaded, f.duplicates])).toEqual([
+      [2, 0],
+      [1, 1],
+    ]);
+    await removeFile(engine, r.files[0]?.file_id as number);
+    expect(
+      await engine.query('SELECT post_id, user_id, category FROM posts ORDER BY post_id'),
+    ).toEqual([
+      { post_id: 'p1', user_id: 'u9', category: 'memes' },
+      { post_id: 'p3', user_id: 'u2', category: 'cats' },
+    ]);
+    expect(await engine.query('SELECT count(*)::INT AS n FROM post_dups')).toEqual([{ n: 0 }]);
+    const after = await readReport(engine);
+    expect(after.files.map((f) => f.file)).toEqual(['b.csv']);
+    expect(after.posts).toBe(2);
+    // b's p1 is no longer a repeat: its accounting follows.
+    expect(after.files.map((f) => [f.rows_read, f.rows_loaded, f.duplicates])).toEqual([[2, 2, 0]]);
   });
 });

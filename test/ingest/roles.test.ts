@@ -1,6 +1,7 @@
 /** mapColumns / guessTable: header synonyms, hand overrides, missing roles, segment names. */
 import { describe, expect, it } from 'vitest';
 import { guessTable, mapColumns } from '../../src/ingest/roles.ts';
+import { profileColumns } from '../../src/ingest/sniff.ts';
 
 describe('mapColumns: synonyms', () => {
   it.each([
@@ -37,7 +38,8 @@ describe('mapColumns: synonyms', () => {
 
   it('segment columns are the headers in snake_case lower case', () => {
     const m = mapColumns('signups', ['user_id', 'signup_at', 'Referral Source', 'Sign-up Country']);
-    expect(m.segments.map((s) => s.name)).toEqual(['referral_source', 'sign_up_country']);
+    // A known synonym takes its canonical name (Referral Source is a source).
+    expect(m.segments.map((s) => s.name)).toEqual(['source', 'sign_up_country']);
   });
 });
 
@@ -117,5 +119,24 @@ describe('guessTable', () => {
   it('neither', () => {
     expect(guessTable(['Member', 'Joined On'])).toBeNull();
     expect(guessTable(['a', 'b', 'c'])).toBeNull();
+  });
+});
+
+describe('profileColumns: free text and identifiers are not segments by default', () => {
+  const rows = Array.from({ length: 50 }, (_, i) => [
+    `user${i}@example.com`,
+    ['US', 'CA', 'GB'][i % 3] as string,
+    `a long caption number ${i} with enough words to read like a sentence someone typed`,
+    '',
+  ]);
+  it('classifies by distinctness and length', () => {
+    const p = profileColumns(['email', 'country', 'caption', 'empty'], rows);
+    expect(p.map((c) => c.kind)).toEqual(['identifier', 'segment', 'free-text', 'segment']);
+    expect(p[0]?.reason).toMatch(/50 of the 50 sampled values are distinct/);
+    expect(p[2]?.reason).toMatch(/free text/);
+    expect(p[1]).toMatchObject({ distinct: 3, sampled: 50, reason: null });
+  });
+  it('does not judge from a handful of values', () => {
+    expect(profileColumns(['id'], [['a'], ['b'], ['c']])[0]?.kind).toBe('segment');
   });
 });

@@ -5,6 +5,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/db/engine.ts';
+import { ingestFiles } from '../../src/ingest/ingest.ts';
+import { bufferInput } from '../../src/ingest/input-file.ts';
+import { segmentColumns } from '../../src/ingest/tables.ts';
 import { expectFile, freshEngine, ingestFixtures, utc } from './helpers.ts';
 
 let engine: Engine;
@@ -59,8 +62,8 @@ describe('header synonyms', () => {
       { user_id: 'y2', signup_at: utc(2025, 1, 5, 11) },
       { user_id: 'y3', signup_at: utc(2025, 1, 6, 10) },
     ]);
-    const source = await engine.query("SELECT referral_source FROM signups WHERE user_id = 'y1'");
-    expect(source).toEqual([{ referral_source: 'friend' }]);
+    const source = await engine.query("SELECT source FROM signups WHERE user_id = 'y1'");
+    expect(source).toEqual([{ source: 'friend' }]);
     // created_ms: 1736071200000 = 2025-01-05 (day 20093) 10:00, +1 day, +2 days.
     expect(
       await engine.query(
@@ -121,5 +124,43 @@ describe('hand mappings', () => {
     expect(f?.error).toMatch(/Member/);
     expect(f?.rows_loaded).toBe(0);
     expect(r.signups).toBe(2);
+  });
+});
+
+describe('segment columns of several exports merge by synonym or by a name given by hand', () => {
+  it('Country / country_code, Acquisition Source / source, lang / Language become one column each', async () => {
+    {
+      const r = await ingestFiles(engine, [
+        {
+          input: bufferInput(
+            'a.csv',
+            'user_id,signup_at,Country,Acquisition Source,lang\nu1,2025-01-01T00:00:00Z,US,ads,en\n',
+          ),
+          options: { table: 'signups' },
+        },
+        {
+          input: bufferInput(
+            'b.csv',
+            'uid,Sign-up Time,country_code,source,Language,Cohort Tag\nu2,2025-01-02T00:00:00Z,CA,organic,fr,t1\n',
+          ),
+          options: { table: 'signups', segmentNames: { 'Cohort Tag': 'campaign' } },
+        },
+      ]);
+      expect(r.files.map((f) => f.error)).toEqual([undefined, undefined]);
+      expect(await segmentColumns(engine, 'signups')).toEqual([
+        'country',
+        'source',
+        'language',
+        'campaign',
+      ]);
+      expect(
+        await engine.query(
+          'SELECT user_id, country, source, language, campaign FROM signups ORDER BY 1',
+        ),
+      ).toEqual([
+        { user_id: 'u1', country: 'US', source: 'ads', language: 'en', campaign: null },
+        { user_id: 'u2', country: 'CA', source: 'organic', language: 'fr', campaign: 't1' },
+      ]);
+    }
   });
 });
