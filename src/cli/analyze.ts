@@ -59,7 +59,13 @@ export async function runAnalyze(
     if (failure) return { code: 1, message: `analyze: ${failure}` };
     for (const f of report.files.filter((x) => x.error))
       process.stderr.write(`analyze: warning: ${f.file}: ${f.error}\n`);
-    await writeAnalyses(engine, args);
+    try {
+      await writeAnalyses(engine, args);
+    } catch (err) {
+      // A --filter naming a column the data does not have is a bad argument, found after loading.
+      if (err instanceof UsageError) return { code: 2, message: `analyze: ${err.message}` };
+      throw err;
+    }
     return { code: 0 };
   } finally {
     await engine.close();

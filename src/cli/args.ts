@@ -6,6 +6,7 @@ import { rolesOf } from '../ingest/roles.ts';
 import { isCalendarDate } from '../metrics/stats.ts';
 import { NODE_ENGINES } from '../db/node-engine.ts';
 import type { NodeEngineKind } from '../db/node-engine.ts';
+import type { SegmentFilter } from '../metrics/params.ts';
 
 export type Granularity = 'hour' | 'day' | 'week' | 'month';
 export type CohortGranularity = 'day' | 'week' | 'month';
@@ -25,6 +26,10 @@ export interface AnalyzeArgs {
   medianMultiplier: number;
   /** native DuckDB (default) or duckdb-wasm's blocking build, the browser's engine. */
   engine: NodeEngineKind;
+  /** Segment filters: rows whose column holds one of the values (the frame stays fixed). */
+  filters: SegmentFilter[];
+  /** The series waves are detected on. */
+  series: 'signups' | 'posts' | 'authors';
 }
 
 export class UsageError extends Error {}
@@ -33,6 +38,7 @@ export const USAGE = `usage: npm run analyze -- --signups FILE [--signups FILE .
        [--granularity hour|day|week|month] [--cohort day|week|month] [--tz ZONE]
        [--source-tz ZONE] [--map signups.user_id="User ID"] [--baseline FROM..TO]
        [--surge-start DATE] [--mad-multiplier 3] [--median-multiplier 2]
+       [--filter TABLE.COLUMN=V1,V2 ...] [--series signups|posts|authors]
        [--engine native|wasm]`;
 
 export function parseArgs(argv: readonly string[]): AnalyzeArgs {
@@ -50,6 +56,8 @@ export function parseArgs(argv: readonly string[]): AnalyzeArgs {
     madMultiplier: 3,
     medianMultiplier: 2,
     engine: 'native',
+    filters: [],
+    series: 'signups',
   };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] as string;
@@ -114,6 +122,12 @@ export function parseArgs(argv: readonly string[]): AnalyzeArgs {
       case '--median-multiplier':
         args.medianMultiplier = positive(flag, value());
         break;
+      case '--filter':
+        addFilter(args.filters, value());
+        break;
+      case '--series':
+        args.series = oneOf(flag, value(), ['signups', 'posts', 'authors'] as const);
+        break;
       case '--engine':
         args.engine = oneOf(flag, value(), NODE_ENGINES);
         break;
@@ -128,6 +142,26 @@ export function parseArgs(argv: readonly string[]): AnalyzeArgs {
   if (args.posts.length === 0) throw new UsageError('at least one --posts FILE is required');
   if (!args.out) throw new UsageError('--out DIR is required');
   return args;
+}
+
+/**
+ * `signups.country=US,CA`: values split at commas (a value holding a comma: repeat the filter
+ * with a different value, or quote nothing: commas always split). Repeating a column adds values.
+ */
+function addFilter(filters: SegmentFilter[], spec: string): void {
+  const m = /^(signups|posts)\.([^=]+)=(.*)$/s.exec(spec);
+  if (!m)
+    throw new UsageError(
+      `--filter takes TABLE.COLUMN=V1,V2 with TABLE signups or posts, e.g. signups.country=US,CA (got ${spec})`,
+    );
+  const table = m[1] as 'signups' | 'posts';
+  const column = m[2] as string;
+  const values = (m[3] as string).split(',');
+  if (values.some((v) => v === ''))
+    throw new UsageError(`--filter ${table}.${column}: empty value (got "${m[3]}")`);
+  const same = filters.find((f) => f.table === table && f.column === column);
+  if (same) same.values.push(...values.filter((v) => !same.values.includes(v)));
+  else filters.push({ table, column, values });
 }
 
 function existingFile(p: string): string {

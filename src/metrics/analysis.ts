@@ -2,14 +2,22 @@
 import type { Engine } from '../db/engine.ts';
 import { driftFromMix } from './drift.ts';
 import type { DriftRow } from './drift.ts';
+import { coverageOf, groupNames, groupSpans } from './frame.ts';
+import { labelToUtcMs } from './labels.ts';
 import { contentMix, windowMix } from './mix.ts';
 import type { MixRow } from './mix.ts';
-import type { CohortGranularity, Granularity, QueryContext, WaveSettings } from './params.ts';
-import { retention } from './retention.ts';
-import type { RetentionCell } from './retention.ts';
-import { signupSeries } from './signups.ts';
-import type { SignupBucket } from './signups.ts';
-import { baselineWindow, detectWaves, surgeStart } from './waves.ts';
+import type {
+  CohortGranularity,
+  Granularity,
+  QueryContext,
+  SeriesKind,
+  WaveSettings,
+} from './params.ts';
+import { curves, retention, withIntervals } from './retention.ts';
+import type { GroupPoint, RetentionCell } from './retention.ts';
+import { series } from './series.ts';
+import type { Series, SeriesPoint } from './series.ts';
+import { applyFrame, baselineWindow, detectWaves, surgeStart } from './waves.ts';
 import type { WaveResult } from './waves.ts';
 
 export interface AnalysisParams {
@@ -18,15 +26,58 @@ export interface AnalysisParams {
   waves: WaveSettings;
   /** Overrides the first wave's start. */
   surgeStart: string | null;
+  /** The series waves are detected on and drawn for (default signups). */
+  series?: SeriesKind;
+  /** Detect the frame on the filtered series instead of the whole data. */
+  detectInSegment?: boolean;
 }
 
 export interface Analysis {
-  signups: SignupBucket[];
+  /** Signups per bucket under the filters (signups.csv). */
+  signups: SeriesPoint[];
+  /** The chosen series' waves, read through its fixed frame (waves.json). */
   waves: WaveResult | null;
+  /** The signup frame in force: it gives the surge start, the baseline window and the groups. */
+  frame: WaveResult | null;
   surgeStart: string | null;
   mix: MixRow[];
   drift: DriftRow[];
   retention: RetentionCell[];
+  /** Average retention per wave group (retention_groups.csv). */
+  groups: GroupPoint[];
+}
+
+const hasSegments = (ctx: QueryContext) => (ctx.filters.segments ?? []).length > 0;
+
+/** The context without its segment filters and date range: the whole data. */
+export function wholeData(ctx: QueryContext): QueryContext {
+  return { ...ctx, filters: { segments: [], from: null, to: null } };
+}
+
+/**
+ * A series' frame and view. The frame is detected on the unfiltered series (or, when asked, on
+ * the filtered one); the view is the filtered series read through that frame.
+ */
+export function frameAndView(
+  all: Series,
+  mine: Series,
+  filtered: boolean,
+  settings: WaveSettings,
+  g: Granularity,
+  ctx: QueryContext,
+  detectInSegment: boolean,
+): { frame: WaveResult | null; view: WaveResult | null } {
+  const coverage = coverageOf(all.dataStart, ctx, g);
+  if (!filtered) {
+    const frame = detectWaves(all.points, settings, g, coverage);
+    return { frame, view: frame };
+  }
+  if (detectInSegment) {
+    const frame = detectWaves(mine.points, settings, g, coverage);
+    return { frame, view: frame };
+  }
+  const frame = detectWaves(all.points, settings, g, coverage);
+  return { frame, view: frame ? applyFrame(mine.points, frame, settings, coverage) : null };
 }
 
 export async function runAnalysis(
@@ -34,16 +85,47 @@ export async function runAnalysis(
   ctx: QueryContext,
   params: AnalysisParams,
 ): Promise<Analysis> {
-  const signups = await signupSeries(engine, ctx, params.granularity);
-  const waves = detectWaves(signups, params.waves);
-  const start = surgeStart(waves, params.surgeStart);
-  const mix = await contentMix(engine, ctx, params.granularity, start);
-  const window = baselineWindow(signups, params.waves);
-  // The baseline mix ignores the date-range filter: it is the reference every bucket is compared with.
-  const baseline = window
-    ? await windowMix(engine, { ...ctx, filters: { ...ctx.filters, from: null, to: null } }, window)
-    : [];
-  const drift = driftFromMix(mix, baseline);
+  const g = params.granularity;
+  const filtered = hasSegments(ctx);
+  const inSegment = Boolean(params.detectInSegment);
+  const whole = wholeData(ctx);
+  const sAll = await series(engine, whole, g, 'signups');
+  const sMine = filtered ? await series(engine, ctx, g, 'signups') : sAll;
+  const signup = frameAndView(sAll, sMine, filtered, params.waves, g, ctx, inSegment);
+  const start = surgeStart(signup.frame, params.surgeStart);
+  const surgeUtcMs = start === null ? null : labelToUtcMs(start, ctx.tz);
+  const kind = params.series ?? 'signups';
+  let waves = signup.view;
+  if (kind !== 'signups') {
+    const kAll = await series(engine, whole, g, kind, surgeUtcMs);
+    const kMine = filtered ? await series(engine, ctx, g, kind, surgeUtcMs) : kAll;
+    waves = frameAndView(kAll, kMine, filtered, params.waves, g, ctx, inSegment).view;
+  }
+  const mix = await contentMix(engine, ctx, g, surgeUtcMs);
+  const window = baselineWindow(sAll.points, params.waves, coverageOf(sAll.dataStart, ctx, g));
+  // The baseline mix ignores the date range: it is the reference every bucket is compared with.
+  const unranged = { ...ctx, filters: { ...ctx.filters, from: null, to: null } };
+  const base = signup.frame?.baseline ?? window;
+  const baselineMix = base ? await windowMix(engine, unranged, base) : [];
+  const drift = driftFromMix(mix, baselineMix);
   const cells = await retention(engine, ctx, params.cohort);
-  return { signups, waves, surgeStart: start, mix, drift, retention: cells };
+  const spans = groupSpans(signup.frame, start, g, ctx.tz);
+  const groups = withIntervals(
+    await curves(engine, ctx, params.cohort, { kind: 'group', spans }),
+    groupNames(spans),
+  );
+  // The date range narrows what is counted (the chart zooms into it); the frame stays.
+  const { from, to } = ctx.filters;
+  const inRange = (label: string) =>
+    (!from || label.slice(0, 10) >= from) && (!to || label.slice(0, 10) <= to);
+  return {
+    signups: sMine.points.filter((p) => inRange(p.bucket_start)),
+    waves,
+    frame: signup.frame,
+    surgeStart: start,
+    mix,
+    drift,
+    retention: cells,
+    groups,
+  };
 }

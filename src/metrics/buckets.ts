@@ -35,12 +35,13 @@ export function dateSql(date: string): string {
 }
 
 /**
- * CTE `series(b)`: every bucket from the first to the last bucket of `rel` (columns u = UTC
- * instant, t = local time), zero buckets included. Local hours that a DST change skips are not
- * buckets: hours are generated on the UTC grid and mapped to local time, so they all exist.
+ * CTE `series(b)`: every bucket from the first to the last bucket of `counts` (columns b = local
+ * bucket start, ulo/uhi = UTC instants), zero buckets included. Local hours that a DST change
+ * skips are not buckets: hours are generated on the UTC grid and mapped to local time, so they
+ * all exist.
  */
-export function seriesCte(rel: string, g: Granularity, tz: string, range: DataRange): string {
-  const ends = `SELECT min(u) AS ulo, max(u) AS uhi, min(${bucketSql('t', g)}) AS lo, max(${bucketSql('t', g)}) AS hi FROM ${rel}`;
+export function seriesCte(counts: string, g: Granularity, tz: string, range: DataRange): string {
+  const ends = `SELECT min(ulo) AS ulo, max(uhi) AS uhi, min(b) AS lo, max(b) AS hi FROM ${counts}`;
   if (g !== 'hour') {
     return `series AS (SELECT unnest(generate_series(lo, hi, ${intervalSql(g)})) AS b FROM (${ends}) WHERE lo IS NOT NULL)`;
   }

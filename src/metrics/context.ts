@@ -1,7 +1,8 @@
-/** Build the query context from what is loaded: data range and segment columns. */
+/** Build the query context from what is loaded: data range, segment columns, pre-aggregates. */
 import type { Engine } from '../db/engine.ts';
 import { segmentColumns } from '../ingest/tables.ts';
 import { loadDataRange } from './buckets.ts';
+import { loadCubeSet } from './cubes.ts';
 import type { Filters, QueryContext } from './params.ts';
 
 export async function loadContext(
@@ -15,5 +16,5 @@ export async function loadContext(
     signups: await segmentColumns(engine, 'signups'),
     posts: await segmentColumns(engine, 'posts'),
   };
-  return { tz, range, filters, schema };
+  return { tz, range, filters, schema, cubes: await loadCubeSet(engine) };
 }

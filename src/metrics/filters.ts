@@ -4,8 +4,9 @@
  */
 import { sqlIdent } from '../db/engine.ts';
 import type { SqlParam } from '../db/engine.ts';
-import { localSql, dateSql } from './buckets.ts';
+import { dateSql } from './buckets.ts';
 import type { QueryContext, SegmentFilter } from './params.ts';
+import { isCalendarDate } from './stats.ts';
 
 export interface Sql {
   text: string;
@@ -14,70 +15,70 @@ export interface Sql {
 
 export class UnknownColumnError extends Error {}
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The value a filter or a breakdown uses for a row whose column is empty. */
+export const MISSING = '(missing)';
 
-function checkColumn(ctx: QueryContext, f: SegmentFilter): string {
-  if (!ctx.schema[f.table].includes(f.column)) {
-    throw new UnknownColumnError(`Unknown ${f.table} column "${f.column}".`);
-  }
-  return sqlIdent(f.column);
+/** The quoted name of a segment column, after checking that the table has it. */
+export function checkedColumn(ctx: QueryContext, table: 'signups' | 'posts', name: string): string {
+  if (!ctx.schema[table].includes(name))
+    throw new UnknownColumnError(`Unknown ${table} column "${name}".`);
+  return sqlIdent(name);
 }
 
-function inList(column: string, values: string[], params: SqlParam[]): string {
+/** The alias of a segment column in a relation: `"signups.country"`, `"posts.language"`. */
+export function segAlias(table: 'signups' | 'posts', name: string): string {
+  return sqlIdent(`${table}.${name}`);
+}
+
+/** `column IN (?, ...)` over the column's value with empty read as MISSING; values bound. */
+export function inListSql(expr: string, values: readonly string[], params: SqlParam[]): string {
   if (values.length === 0) return 'FALSE';
   params.push(...values);
-  return `${column} IN (${values.map(() => '?').join(', ')})`;
+  return `coalesce(${expr}, '${MISSING}') IN (${values.map(() => '?').join(', ')})`;
+}
+
+/** Conditions for the filters on one table, with `colExpr` giving a column's expression. */
+export function segmentConditions(
+  ctx: QueryContext,
+  table: 'signups' | 'posts',
+  colExpr: (name: string) => string,
+  params: SqlParam[],
+): string[] {
+  return (ctx.filters.segments ?? [])
+    .filter((f: SegmentFilter) => f.table === table)
+    .map((f) => {
+      checkedColumn(ctx, table, f.column);
+      return inListSql(colExpr(f.column), f.values, params);
+    });
 }
 
 /** Conditions keeping a local time expression inside the context's date range (inclusive days). */
-export function rangeConditions(localExpr: string, ctx: QueryContext): string[] {
+export function rangeConditions(
+  localExpr: string,
+  range: { from?: string | null; to?: string | null },
+): string[] {
   const out: string[] = [];
-  const { from, to } = ctx.filters;
+  const { from, to } = range;
   if (from) {
-    if (!DATE.test(from)) throw new UnknownColumnError(`Bad date "${from}".`);
+    if (!isCalendarDate(from)) throw new UnknownColumnError(`Bad date "${from}".`);
     out.push(`${localExpr} >= ${dateSql(from)}`);
   }
   if (to) {
-    if (!DATE.test(to)) throw new UnknownColumnError(`Bad date "${to}".`);
+    if (!isCalendarDate(to)) throw new UnknownColumnError(`Bad date "${to}".`);
     out.push(`${localExpr} < ${dateSql(to)} + INTERVAL 1 DAY`);
   }
   return out;
 }
 
-/**
- * CTEs `fs` (filtered signups: user_id, u = UTC and t = local signup time) and `fp` (filtered posts:
- * user_id, t = local post time, category). Signup segment filters restrict posts to the matching
- * users' posts; the date range applies to each table's own time unless `postsInRange` is false.
- */
-export function filteredCtes(
-  ctx: QueryContext,
-  opts: { postsInRange?: boolean; signupsInRange?: boolean } = {},
-): Sql {
-  const params: SqlParam[] = [];
-  const segs = ctx.filters.segments ?? [];
-  const userConds = segs
-    .filter((s) => s.table === 'signups')
-    .map((s) => inList(checkColumn(ctx, s), s.values, params));
-  const signupT = localSql('signup_at', ctx.tz, ctx.range);
-  const sConds = [
-    ...userConds,
-    ...(opts.signupsInRange === false ? [] : rangeConditions(signupT, ctx)),
-  ];
-  const fs = `fs AS (SELECT user_id, signup_at AS u, ${signupT} AS t FROM signups${sConds.length ? ` WHERE ${sConds.join(' AND ')}` : ''})`;
-  const postParams: SqlParam[] = [];
-  const postT = localSql('created_at', ctx.tz, ctx.range);
-  const pConds = segs
-    .filter((s) => s.table === 'posts')
-    .map((s) => inList(checkColumn(ctx, s), s.values, postParams));
-  if (userConds.length > 0) {
-    const again: SqlParam[] = [];
-    const conds = segs
-      .filter((s) => s.table === 'signups')
-      .map((s) => inList(checkColumn(ctx, s), s.values, again));
-    pConds.push(`user_id IN (SELECT user_id FROM signups WHERE ${conds.join(' AND ')})`);
-    postParams.push(...again);
-  }
-  if (opts.postsInRange !== false) pConds.push(...rangeConditions(postT, ctx));
-  const fp = `fp AS (SELECT user_id, ${postT} AS t, category FROM posts${pConds.length ? ` WHERE ${pConds.join(' AND ')}` : ''})`;
-  return { text: `${fs}, ${fp}`, params: [...params, ...postParams] };
+/** Every filter must name a column its table has, whichever table a query reads. */
+export function checkFilters(ctx: QueryContext): void {
+  for (const f of ctx.filters.segments ?? []) checkedColumn(ctx, f.table, f.column);
 }
+
+/** Signup columns the filters name (for deciding whether a pre-aggregate can serve them). */
+export function filterColumns(ctx: QueryContext, table: 'signups' | 'posts'): string[] {
+  return (ctx.filters.segments ?? []).filter((f) => f.table === table).map((f) => f.column);
+}
+
+export const where = (conds: readonly string[]) =>
+  conds.length > 0 ? ` WHERE ${conds.join(' AND ')}` : '';

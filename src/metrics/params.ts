@@ -3,6 +3,14 @@
 export type Granularity = 'hour' | 'day' | 'week' | 'month';
 export type CohortGranularity = 'day' | 'week' | 'month';
 export type AuthorGroup = 'all' | 'new' | 'existing';
+/** What the waves chart counts per bucket (metrics.md "Filters and the frame of the surge"). */
+export type SeriesKind = 'signups' | 'posts' | 'authors' | 'newcomer_posts';
+export const SERIES_KINDS: readonly SeriesKind[] = [
+  'signups',
+  'posts',
+  'authors',
+  'newcomer_posts',
+];
 export const AUTHOR_GROUPS: readonly AuthorGroup[] = ['all', 'new', 'existing'];
 
 /** A segment filter: rows whose column holds one of the values. */
@@ -27,6 +35,22 @@ export interface DataRange {
   endMs: number;
 }
 
+/**
+ * Pre-aggregates that exist (cubes.ts). Every metric reads them when they can serve the query
+ * exactly and the raw tables otherwise, with the same numbers either way.
+ */
+export interface CubeSet {
+  /** `cube_signups` (signups per 15-minute slot and combination of these signup columns). */
+  signups: { columns: string[] } | null;
+  /**
+   * `cube_posts` (posts per 15-minute slot, category, combination of the author's signup
+   * columns, these post columns, and the band of the author's signup time between boundaries).
+   */
+  posts: { signupColumns: string[]; postColumns: string[]; boundaries: number[] } | null;
+  /** Retention cubes built so far, by time zone and cohort granularity. */
+  retention: { name: string; tz: string; g: CohortGranularity; boundaries: number[] }[];
+}
+
 /** The context of every metric query. */
 export interface QueryContext {
   tz: string;
@@ -34,6 +58,8 @@ export interface QueryContext {
   filters: Filters;
   /** Segment columns that exist, per table: filters naming others are refused. */
   schema: { signups: string[]; posts: string[] };
+  /** Pre-aggregates to read from; none (the CLI, tests of the raw path): the raw tables. */
+  cubes?: CubeSet | null;
 }
 
 export interface WaveSettings {

@@ -1,14 +1,32 @@
 /**
- * Calendar-aligned cohort retention (metrics.md "Cohort retention"): a user's cohort is the
- * bucket of their signup; a post's period is the number of whole buckets from the cohort bucket
- * to the post's bucket. Cells run to the bucket holding the dataset end, which is partial: a
- * cell is complete only when its bucket ends before that last bucket (never today's date).
+ * Calendar-aligned cohort retention (metrics.md "Cohort retention", "Wave groups"): a user's
+ * cohort is the bucket of their signup; a post's period is the number of whole buckets from the
+ * cohort bucket to the post's bucket. Cells run to the bucket holding the dataset end, which is
+ * partial: a cell is complete only when its bucket ends before that last bucket.
+ *
+ * Everything is computed from three small relations per (cohort c, dimension d): cohort sizes
+ * `rs(c, d, n)`, users active in period k `ra(c, d, k, n)` and users by their last active period
+ * `rr(c, d, mk, n)`, read from a retention cube (cubes.ts) when one serves the query, else from
+ * the raw tables. The dimension is nothing (the triangle), a wave group or a signup column.
  */
-import type { Engine } from '../db/engine.ts';
+import type { Engine, SqlParam } from '../db/engine.ts';
+import { sqlIdent } from '../db/engine.ts';
 import { bucketSql, labelSql, localSql, periodsBetweenSql } from './buckets.ts';
-import { filteredCtes } from './filters.ts';
+import {
+  checkFilters,
+  checkedColumn,
+  filterColumns,
+  MISSING,
+  rangeConditions,
+  segAlias,
+  segmentConditions,
+  where,
+} from './filters.ts';
 import type { Sql } from './filters.ts';
+import { bandGroupSql, groupSql } from './frame.ts';
+import type { GroupSpans } from './frame.ts';
 import type { CohortGranularity, QueryContext } from './params.ts';
+import { instantSql } from './relations.ts';
 import { wilson } from './stats.ts';
 
 export interface RetentionCell {
@@ -21,26 +39,95 @@ export interface RetentionCell {
   complete: boolean;
 }
 
-function endLiteral(ctx: QueryContext): string {
-  return `make_timestamp(CAST(${Math.round(ctx.range.endMs)} AS BIGINT) * 1000)`;
+/** What the cohorts are split by, besides their bucket. */
+export type RetentionDim =
+  | { kind: 'none' }
+  | { kind: 'group'; spans: GroupSpans }
+  | { kind: 'segment'; column: string; top?: number };
+
+export const OTHER = 'Other';
+
+/** The retention cube for the context's zone and a granularity, if one exists. */
+function retentionCube(ctx: QueryContext, g: CohortGranularity) {
+  return ctx.cubes?.retention.find((r) => r.tz === ctx.tz && r.g === g) ?? null;
 }
 
+/** CTEs rs, ra, rr (see the module comment) from the retention cube, or null if it cannot serve. */
+function cubeBase(ctx: QueryContext, g: CohortGranularity, dim: RetentionDim): Sql | null {
+  const cube = retentionCube(ctx, g);
+  const combos = ctx.cubes?.signups?.columns ?? [];
+  if (!cube || filterColumns(ctx, 'posts').length > 0) return null;
+  const cols = [...filterColumns(ctx, 'signups'), ...(dim.kind === 'segment' ? [dim.column] : [])];
+  if (!cols.every((c) => combos.includes(c))) return null;
+  let d = 'NULL';
+  if (dim.kind === 'group') {
+    const bandSql = bandGroupSql('x.band', cube.boundaries, dim.spans);
+    if (bandSql === null) return null;
+    d = bandSql;
+  } else if (dim.kind === 'segment') {
+    checkedColumn(ctx, 'signups', dim.column);
+    d = `coalesce(c.${segAlias('signups', dim.column)}, '${MISSING}')`;
+  }
+  const params: SqlParam[] = [];
+  const conds = [
+    ...segmentConditions(ctx, 'signups', (col) => `c.${segAlias('signups', col)}`, params),
+    ...rangeConditions('CAST(x.sd AS TIMESTAMP)', ctx.filters),
+  ];
+  const join = cols.length > 0 ? ' JOIN cube_combos c USING (acombo)' : '';
+  const c = bucketSql('CAST(x.sd AS TIMESTAMP)', g);
+  const part = (table: string, extra: string) =>
+    `SELECT ${c} AS c, ${d} AS d${extra ? `, x.${extra}` : ''}, sum(x.n) AS n FROM ${sqlIdent(`${cube.name}_${table}`)} x${join}${where(conds)} GROUP BY ALL`;
+  // The same conditions appear three times: bind their values three times.
+  return {
+    text: `rs AS (${part('sizes', '')}), ra AS (${part('active', 'k')}), rr AS (${part('reach', 'mk')})`,
+    params: [...params, ...params, ...params],
+  };
+}
+
+/** CTEs rs, ra, rr from the raw tables. */
+function rawBase(ctx: QueryContext, g: CohortGranularity, dim: RetentionDim): Sql {
+  const params: SqlParam[] = [];
+  const t = localSql('s.signup_at', ctx.tz, ctx.range);
+  let d = 'NULL';
+  if (dim.kind === 'group') d = groupSql('s.signup_at', dim.spans);
+  else if (dim.kind === 'segment')
+    d = `coalesce(s.${checkedColumn(ctx, 'signups', dim.column)}, '${MISSING}')`;
+  const sConds = [
+    ...segmentConditions(ctx, 'signups', (c) => `s.${sqlIdent(c)}`, params),
+    ...rangeConditions(t, ctx.filters),
+  ];
+  const pConds = segmentConditions(ctx, 'posts', (c) => `p.${sqlIdent(c)}`, params);
+  const postBucket = bucketSql(localSql('p.created_at', ctx.tz, ctx.range), g);
+  return {
+    text: `users AS (SELECT s.user_id, ${bucketSql(t, g)} AS c, ${d} AS d FROM signups s${where(sConds)}),
+      act AS (SELECT DISTINCT u.user_id, u.c, u.d, ${periodsBetweenSql('u.c', postBucket, g)} AS k
+        FROM users u JOIN posts p ON p.user_id = u.user_id${where(pConds)}),
+      rs AS (SELECT c, d, count(*) AS n FROM users GROUP BY c, d),
+      ra AS (SELECT c, d, k, count(*) AS n FROM act WHERE k >= 0 GROUP BY c, d, k),
+      rr AS (SELECT c, d, mk, count(*) AS n FROM (
+        SELECT c, d, user_id, max(k) AS mk FROM act WHERE k >= 0 GROUP BY c, d, user_id) GROUP BY c, d, mk)`,
+    params,
+  };
+}
+
+export function retentionBase(ctx: QueryContext, g: CohortGranularity, dim: RetentionDim): Sql {
+  checkFilters(ctx);
+  return cubeBase(ctx, g, dim) ?? rawBase(ctx, g, dim);
+}
+
+function lastBucketCte(ctx: QueryContext, g: CohortGranularity): string {
+  return `last AS (SELECT ${bucketSql(localSql(instantSql(ctx.range.endMs), ctx.tz, ctx.range), g)} AS lb)`;
+}
+
+/** Every cell of the triangle (all cohorts together, no dimension). */
 export function retentionSql(ctx: QueryContext, g: CohortGranularity): Sql {
-  // The date range selects cohorts; a cohort's later activity counts whenever it happened.
-  const base = filteredCtes(ctx, { postsInRange: false });
+  const base = retentionBase(ctx, g, { kind: 'none' });
   const period = (a: string, b: string) => periodsBetweenSql(a, b, g);
   return {
-    text: `WITH ${base.text},
-      last AS (SELECT ${bucketSql(localSql(endLiteral(ctx), ctx.tz, ctx.range), g)} AS lb),
-      users AS (SELECT user_id, min(${bucketSql('t', g)}) AS c FROM fs GROUP BY user_id),
-      sizes AS (SELECT c, count(*) AS n FROM users GROUP BY c),
-      act AS (SELECT DISTINCT u.user_id, u.c, ${period('u.c', bucketSql('fp.t', g))} AS k
-        FROM users u JOIN fp USING (user_id)),
-      on_k AS (SELECT c, k, count(*) AS n FROM act WHERE k >= 0 GROUP BY c, k),
-      -- Users per cohort by the last period they were active in: a few rows per cohort, so the
-      -- on-or-after sum per cell stays cheap however many users there are.
-      reach AS (SELECT c, mk, count(*) AS n FROM (
-        SELECT c, max(k) AS mk FROM act WHERE k >= 0 GROUP BY c, user_id) GROUP BY c, mk),
+    text: `WITH ${base.text}, ${lastBucketCte(ctx, g)},
+      sizes AS (SELECT c, sum(n) AS n FROM rs GROUP BY c),
+      on_k AS (SELECT c, k, sum(n) AS n FROM ra GROUP BY c, k),
+      reach AS (SELECT c, mk, sum(n) AS n FROM rr GROUP BY c, mk),
       cells AS (SELECT s.c, s.n AS size, g.k, ${period('s.c', 'last.lb')} AS span
         FROM sizes s CROSS JOIN last CROSS JOIN generate_series(0, ${period('s.c', 'last.lb')}) AS g(k))
     SELECT ${labelSql('cells.c', g)} AS cohort_start, CAST(cells.size AS BIGINT) AS cohort_size,
@@ -63,14 +150,108 @@ export async function retention(
   return engine.query<RetentionCell & Record<string, unknown>>(sql.text, sql.params);
 }
 
+export interface CurveRow {
+  /** The group or segment value (the top values, the rest as Other). */
+  key: string;
+  period: number;
+  cohort_size: number;
+  active_users: number;
+  active_on_or_after: number;
+}
+
+/**
+ * Average curves by a dimension over complete cells: for each key and period k, users active
+ * summed over the complete cells (cohort bucket, key) divided by the sum of their sizes. A
+ * period appears only where the key has a complete cell. Segment values beyond the top
+ * `top` (by users) are merged into Other.
+ */
+export function curvesSql(
+  ctx: QueryContext,
+  g: CohortGranularity,
+  dim: Exclude<RetentionDim, { kind: 'none' }>,
+): Sql {
+  const base = retentionBase(ctx, g, dim);
+  const period = (a: string, b: string) => periodsBetweenSql(a, b, g);
+  const top = dim.kind === 'segment' ? (dim.top ?? 8) : null;
+  const key =
+    top === null ? 'grid.d' : `CASE WHEN ranked.r <= ${top} THEN grid.d ELSE '${OTHER}' END`;
+  return {
+    text: `WITH ${base.text}, ${lastBucketCte(ctx, g)},
+      ranked AS (SELECT d, row_number() OVER (ORDER BY sum(n) DESC, d) AS r FROM rs GROUP BY d),
+      grid AS (SELECT s.c, s.d, s.n AS size, g.k,
+          (SELECT coalesce(sum(r.n), 0) FROM rr r WHERE r.c = s.c AND r.d IS NOT DISTINCT FROM s.d AND r.mk >= g.k) AS oa
+        FROM rs s CROSS JOIN last CROSS JOIN generate_series(0, ${period('s.c', 'last.lb')} - 1) AS g(k))
+    SELECT ${key} AS key, CAST(grid.k AS INTEGER) AS period, CAST(sum(grid.size) AS BIGINT) AS cohort_size,
+      CAST(sum(coalesce(a.n, 0)) AS BIGINT) AS active_users, CAST(sum(grid.oa) AS BIGINT) AS active_on_or_after
+    FROM grid JOIN ranked ON ranked.d IS NOT DISTINCT FROM grid.d
+      LEFT JOIN ra a ON a.c = grid.c AND a.d IS NOT DISTINCT FROM grid.d AND a.k = grid.k
+    GROUP BY 1, 2 ORDER BY 1, 2`,
+    params: base.params,
+  };
+}
+
+export async function curves(
+  engine: Engine,
+  ctx: QueryContext,
+  g: CohortGranularity,
+  dim: Exclude<RetentionDim, { kind: 'none' }>,
+): Promise<CurveRow[]> {
+  const sql = curvesSql(ctx, g, dim);
+  return engine.query<CurveRow & Record<string, unknown>>(sql.text, sql.params);
+}
+
+/** One row of retention_groups.csv: a wave group's average curve point with its interval. */
+export interface GroupPoint {
+  group: string;
+  period: number;
+  cohort_size: number;
+  active_users: number;
+  retention: number;
+  ci_low: number;
+  ci_high: number;
+}
+
+/** Curve rows with rates and Wilson intervals ("On", or "On or after"), in key order given. */
+export function withIntervals(
+  rows: readonly CurveRow[],
+  order: readonly string[],
+  mode: 'on' | 'on_or_after' = 'on',
+): GroupPoint[] {
+  const rank = (k: string) => {
+    const i = order.indexOf(k);
+    return i < 0 ? order.length : i;
+  };
+  return [...rows]
+    .filter((r) => r.cohort_size > 0)
+    .sort((a, b) => rank(a.key) - rank(b.key) || a.key.localeCompare(b.key) || a.period - b.period)
+    .map((r) => {
+      const active = mode === 'on' ? r.active_users : r.active_on_or_after;
+      const ci = wilson(active, r.cohort_size);
+      return {
+        group: r.key,
+        period: r.period,
+        cohort_size: r.cohort_size,
+        active_users: active,
+        retention: active / r.cohort_size,
+        ci_low: ci?.low ?? 0,
+        ci_high: ci?.high ?? 0,
+      };
+    });
+}
+
 /** Posts that fall in an earlier bucket than their author's signup: ignored, but counted. */
 export function postsBeforeCohortSql(ctx: QueryContext, g: CohortGranularity): Sql {
-  const base = filteredCtes(ctx, { postsInRange: false });
+  const params: SqlParam[] = [];
+  const t = localSql('s.signup_at', ctx.tz, ctx.range);
+  const sConds = [
+    ...segmentConditions(ctx, 'signups', (c) => `s.${sqlIdent(c)}`, params),
+    ...rangeConditions(t, ctx.filters),
+  ];
+  const pConds = segmentConditions(ctx, 'posts', (c) => `p.${sqlIdent(c)}`, params);
   return {
-    text: `WITH ${base.text},
-      users AS (SELECT user_id, min(${bucketSql('t', g)}) AS c FROM fs GROUP BY user_id)
-    SELECT CAST(count(*) AS BIGINT) AS n FROM fp JOIN users USING (user_id) WHERE ${bucketSql('fp.t', g)} < users.c`,
-    params: base.params,
+    text: `SELECT CAST(count(*) AS BIGINT) AS n FROM posts p JOIN signups s ON s.user_id = p.user_id
+      WHERE ${bucketSql(localSql('p.created_at', ctx.tz, ctx.range), g)} < ${bucketSql(t, g)}${sConds.length ? ` AND ${sConds.join(' AND ')}` : ''}${pConds.length ? ` AND ${pConds.join(' AND ')}` : ''}`,
+    params,
   };
 }
 

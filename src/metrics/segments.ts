@@ -1,34 +1,36 @@
 /** Segment dimensions: values with counts, signups broken down by a segment, wave attribution. */
-import { sqlIdent } from '../db/engine.ts';
 import type { Engine } from '../db/engine.ts';
-import { bucketSql, labelSql, seriesCte } from './buckets.ts';
-import { filteredCtes, UnknownColumnError } from './filters.ts';
+import { bucketSql, labelSql, localSql } from './buckets.ts';
+import { MISSING, checkedColumn, rangeConditions, segAlias, where } from './filters.ts';
 import type { Sql } from './filters.ts';
-import type { Granularity, QueryContext } from './params.ts';
-import type { Wave, Baseline } from './waves.ts';
 import { labelTimestampSql } from './mix.ts';
+import type { Granularity, QueryContext } from './params.ts';
+import { postRelation, signupRelation } from './relations.ts';
+import type { Baseline, Wave } from './waves.ts';
 
+export { MISSING } from './filters.ts';
 export const OTHER = 'Other';
-export const MISSING = '(missing)';
 
-function column(ctx: QueryContext, table: 'signups' | 'posts', name: string): string {
-  if (!ctx.schema[table].includes(name))
-    throw new UnknownColumnError(`Unknown ${table} column "${name}".`);
-  return sqlIdent(name);
-}
-
-/** Values of a segment column with their counts (users for signups, posts for posts), most first. */
+/**
+ * Values of a segment column with their counts (users for signups, posts for posts), most
+ * first, over all the data (no filter), at most `limit`.
+ */
 export function segmentValuesSql(
   ctx: QueryContext,
   table: 'signups' | 'posts',
   name: string,
   limit = 200,
 ): Sql {
-  const col = column(ctx, table, name);
+  checkedColumn(ctx, table, name);
+  const bare = { ...ctx, filters: {} };
+  const rel =
+    table === 'signups'
+      ? signupRelation(bare, { columns: [name] })
+      : postRelation(bare, { postColumns: [name] });
   return {
-    text: `SELECT coalesce(${col}, '${MISSING}') AS value, CAST(count(*) AS BIGINT) AS n FROM ${table}
-      GROUP BY 1 ORDER BY n DESC, value LIMIT ${Math.max(1, Math.floor(limit))}`,
-    params: [],
+    text: `SELECT coalesce(${segAlias(table, name)}, '${MISSING}') AS value, CAST(sum(n) AS BIGINT) AS n
+      FROM (${rel.text}) GROUP BY 1 ORDER BY n DESC, value LIMIT ${Math.max(1, Math.floor(limit))}`,
+    params: rel.params,
   };
 }
 
@@ -48,20 +50,22 @@ export interface BreakdownRow {
   signups: number;
 }
 
-/** Signups per bucket by a signups segment: the top `top` values by total, the rest as Other. */
+/**
+ * Signups per bucket by a signups segment, inside the date range: the top `top` values by total,
+ * the rest as Other. Only buckets with signups have rows.
+ */
 export function breakdownSql(ctx: QueryContext, g: Granularity, name: string, top = 8): Sql {
-  const col = column(ctx, 'signups', name);
-  const base = filteredCtes(ctx);
+  const rel = signupRelation(ctx, { columns: [name] });
+  const t = localSql('u', ctx.tz, ctx.range);
   return {
-    text: `WITH ${base.text},
-      seg AS (SELECT s.u, s.t, coalesce(x.${col}, '${MISSING}') AS v FROM fs s JOIN signups x USING (user_id)),
-      ranked AS (SELECT v, row_number() OVER (ORDER BY count(*) DESC, v) AS r FROM seg GROUP BY v),
-      ${seriesCte('seg', g, ctx.tz, ctx.range)},
-      counts AS (SELECT ${bucketSql('t', g)} AS b, CASE WHEN r <= ${top} THEN seg.v ELSE '${OTHER}' END AS v, count(*) AS n
+    text: `WITH seg AS (SELECT ${bucketSql(t, g)} AS b, coalesce(${segAlias('signups', name)}, '${MISSING}') AS v, n
+        FROM (${rel.text})${where(rangeConditions(t, ctx.filters))}),
+      ranked AS (SELECT v, row_number() OVER (ORDER BY sum(n) DESC, v) AS r FROM seg GROUP BY v),
+      counts AS (SELECT b, CASE WHEN r <= ${top} THEN seg.v ELSE '${OTHER}' END AS v, sum(n) AS n
         FROM seg JOIN ranked USING (v) GROUP BY 1, 2)
-    SELECT ${labelSql('series.b', g)} AS bucket_start, counts.v AS value, CAST(counts.n AS BIGINT) AS signups
-    FROM series JOIN counts ON counts.b = series.b ORDER BY series.b, value`,
-    params: base.params,
+    SELECT ${labelSql('b', g)} AS bucket_start, v AS value, CAST(n AS BIGINT) AS signups
+    FROM counts ORDER BY b, value`,
+    params: rel.params,
   };
 }
 
@@ -108,7 +112,8 @@ export interface AttributionRow {
 /**
  * Which segment values drove a wave. A value's expected signups over the wave are its share of
  * baseline-window signups times the baseline median times the wave's bucket count; its excess
- * is what it brought beyond that, and its share is its part of the total excess.
+ * is what it brought beyond that, and its share is its part of the total excess. The wave and
+ * the baseline window come from the frame; the counts honour the segment filters.
  */
 export function attributionSql(
   ctx: QueryContext,
@@ -117,20 +122,19 @@ export function attributionSql(
   wave: Wave,
   baseline: Baseline,
 ): Sql {
-  const col = column(ctx, 'signups', name);
-  const base = filteredCtes({ ...ctx, filters: { ...ctx.filters, from: null, to: null } });
+  const rel = signupRelation(ctx, { columns: [name] });
+  const t = localSql('u', ctx.tz, ctx.range);
   const start = labelTimestampSql(wave.start);
   const end = labelTimestampSql(wave.end);
   const bFrom = labelTimestampSql(baseline.from);
   const bTo = labelTimestampSql(baseline.to);
   return {
-    text: `WITH ${base.text},
-      seg AS (SELECT ${bucketSql('s.t', g)} AS b, coalesce(x.${col}, '${MISSING}') AS v FROM fs s JOIN signups x USING (user_id))
+    text: `WITH seg AS (SELECT ${bucketSql(t, g)} AS b, coalesce(${segAlias('signups', name)}, '${MISSING}') AS v, n FROM (${rel.text}))
     SELECT v AS value,
-      CAST(count(*) FILTER (WHERE b >= ${start} AND b <= ${end}) AS BIGINT) AS wave_signups,
-      CAST(count(*) FILTER (WHERE b >= ${bFrom} AND b < ${bTo} + INTERVAL 1 DAY) AS BIGINT) AS baseline_signups
+      CAST(coalesce(sum(n) FILTER (WHERE b >= ${start} AND b <= ${end}), 0) AS BIGINT) AS wave_signups,
+      CAST(coalesce(sum(n) FILTER (WHERE b >= ${bFrom} AND b < ${bTo} + INTERVAL 1 DAY), 0) AS BIGINT) AS baseline_signups
     FROM seg GROUP BY v`,
-    params: base.params,
+    params: rel.params,
   };
 }
 

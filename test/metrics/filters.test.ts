@@ -13,8 +13,15 @@ import { UnknownColumnError } from '../../src/metrics/filters.ts';
 import { contentMix, windowMix } from '../../src/metrics/mix.ts';
 import type { Filters, SegmentFilter } from '../../src/metrics/params.ts';
 import { retention } from '../../src/metrics/retention.ts';
-import { signupSeries } from '../../src/metrics/signups.ts';
-import { analyse, context, driftMap, fixtureText, loadEngine, pairs } from './helpers.ts';
+import {
+  analyse,
+  context,
+  driftMap,
+  fixtureText,
+  loadEngine,
+  pairs,
+  signupSeries,
+} from './helpers.ts';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -57,8 +64,9 @@ describe('date range Jan 2..5 (UTC)', () => {
       ['2025-01-04', 0],
       ['2025-01-05', 1],
     ]);
-    // baseline starts at the first filtered bucket: Jan 2 .. Jan 2 + 13 = Jan 15
-    expect(a.waves?.baseline).toMatchObject({ from: '2025-01-02', to: '2025-01-15' });
+    // The date range narrows what is counted but never moves the frame: the baseline window is
+    // still the unfiltered data's first 14 days, Jan 1 .. Jan 14.
+    expect(a.waves?.baseline).toMatchObject({ from: '2025-01-01', to: '2025-01-14' });
     // counts 1 1 0 1 → median 1, mad 0, threshold max(1, 2) = 2 → no wave → all existing
     expect(a.surgeStart).toBeNull();
     expect(mixRows(a)).toEqual([
@@ -128,15 +136,21 @@ describe('segment filters', () => {
 
   it('values are bound: a single quote and a double quote work', async () => {
     const ci = await run({ segments: [seg('signups', 'country', ["Côte d'Ivoire"])] });
-    expect(pairs(ci.signups)).toEqual([['2025-01-02', 1]]);
+    // A filtered series keeps the whole data's buckets (Jan 1..6), zeros included.
+    const only = (day: string) =>
+      ['01', '02', '03', '04', '05', '06'].map((d) => [
+        `2025-01-${d}`,
+        `2025-01-${d}` === day ? 1 : 0,
+      ]);
+    expect(pairs(ci.signups)).toEqual(only('2025-01-02'));
     expect(mixRows(ci)).toEqual([
       ['2025-01-02', 'a', 1],
       ['2025-01-07', 'a', 1],
     ]);
     const hi = await run({ segments: [seg('signups', 'source', ['say "hi"'])] });
-    expect(pairs(hi.signups)).toEqual([['2025-01-03', 1]]);
+    expect(pairs(hi.signups)).toEqual(only('2025-01-03'));
     const none = await run({ segments: [seg('signups', 'country', ["' OR 1=1 --"])] });
-    expect(none.signups).toEqual([]);
+    expect(none.signups.map((b) => b.value)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it('several values and several columns combine (IN, AND)', async () => {
@@ -160,9 +174,9 @@ describe('segment filters', () => {
     ]);
   });
 
-  it('posts.lang = fr restricts posts only', async () => {
-    const a = await run({ segments: [seg('posts', 'lang', ['fr'])] });
-    expect(a.signups.map((b) => b.signups)).toEqual([2, 1, 1, 0, 1, 1]);
+  it('posts.language (header "lang") = fr restricts posts only', async () => {
+    const a = await run({ segments: [seg('posts', 'language', ['fr'])] });
+    expect(a.signups.map((b) => b.value)).toEqual([2, 1, 1, 0, 1, 1]);
     expect(mixRows(a)).toEqual([
       ['2025-01-03', 'c', 1],
       ['2025-01-05', 'b', 1],
@@ -177,8 +191,9 @@ describe('segment filters', () => {
 
   it('an empty value list matches nothing', async () => {
     const a = await run({ segments: [seg('signups', 'country', [])] });
-    expect(a.signups).toEqual([]);
-    expect(a.waves).toBeNull();
+    expect(a.signups.map((b) => b.value)).toEqual([0, 0, 0, 0, 0, 0]);
+    // The frame stays the whole data's; the segment's own baseline is all zeros.
+    expect(a.waves?.baseline).toMatchObject({ from: '2025-01-01', median: 0, threshold: 0 });
     expect(a.mix).toEqual([]);
     expect(a.drift).toEqual([]);
     expect(a.retention).toEqual([]);
@@ -187,7 +202,7 @@ describe('segment filters', () => {
   it('unknown columns are rejected by every metric', async () => {
     for (const bad of [
       seg('signups', 'nope', ['x']),
-      seg('signups', 'lang', ['fr']), // a posts column named on signups
+      seg('signups', 'language', ['fr']), // a posts column named on signups
       seg('posts', 'country', ['FR']), // a signups column named on posts
       seg('signups', 'country" OR 1=1 --', ['x']),
     ]) {

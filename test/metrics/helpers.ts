@@ -9,7 +9,9 @@ import { bufferInput } from '../../src/ingest/input-file.ts';
 import { runAnalysis } from '../../src/metrics/analysis.ts';
 import type { Analysis, AnalysisParams } from '../../src/metrics/analysis.ts';
 import { loadContext } from '../../src/metrics/context.ts';
-import type { Filters, QueryContext } from '../../src/metrics/params.ts';
+import type { Filters, Granularity, QueryContext } from '../../src/metrics/params.ts';
+import { series } from '../../src/metrics/series.ts';
+import { labelToUtcMs } from '../../src/metrics/labels.ts';
 import { DEFAULT_WAVE_SETTINGS } from '../../src/metrics/params.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/metrics/', import.meta.url));
@@ -67,9 +69,21 @@ export function analyse(
   return runAnalysis(engine, ctx, { ...DEFAULT_PARAMS, ...params });
 }
 
+/** The signup series under the context's filters, as {bucket_start, signups} rows. */
+export async function signupSeries(engine: Engine, ctx: QueryContext, g: Granularity) {
+  const s = await series(engine, ctx, g, 'signups');
+  return s.points.map((p) => ({ bucket_start: p.bucket_start, signups: p.value }));
+}
+
+/** A surge start label as the UTC instant contentMix takes. */
+export const surgeAt = (label: string | null, tz = 'UTC') =>
+  label === null ? null : labelToUtcMs(label, tz);
+
 /** Signup series as [bucket_start, signups] pairs, for compact assertions. */
-export function pairs(series: readonly { bucket_start: string; signups: number }[]) {
-  return series.map((b) => [b.bucket_start, b.signups] as const);
+export function pairs(
+  series: readonly ({ bucket_start: string } & ({ signups: number } | { value: number }))[],
+) {
+  return series.map((b) => [b.bucket_start, 'value' in b ? b.value : b.signups] as const);
 }
 
 /** Mix rows as `bucket|group|category` → [posts, share]. */

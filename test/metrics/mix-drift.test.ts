@@ -14,7 +14,7 @@ import type { Engine } from '../../src/db/engine.ts';
 import { driftFromMix, topMovers } from '../../src/metrics/drift.ts';
 import { contentMix, windowMix } from '../../src/metrics/mix.ts';
 import { DEFAULT_WAVE_SETTINGS } from '../../src/metrics/params.ts';
-import { analyse, context, driftMap, fixtureText, loadEngine, mixMap } from './helpers.ts';
+import { analyse, context, driftMap, fixtureText, loadEngine, mixMap, surgeAt } from './helpers.ts';
 
 // JSD against B = {a ¾, b ¼}, log base 2:
 // {a 1}: M = {a ⅞, b ⅛}; KL(P‖M) = log2(8/7) = 0.1926451;
@@ -61,7 +61,7 @@ describe('content mix per bucket and author group', () => {
 
   it('a later surge start moves n1 to existing', async () => {
     const ctx = await context(engine);
-    const mix = mixMap(await contentMix(engine, ctx, 'day', '2025-01-16'));
+    const mix = mixMap(await contentMix(engine, ctx, 'day', surgeAt('2025-01-16')));
     // Jan 15 existing: e1 a, e2 a, x9 a, n1 c, n1 c → a 3/5, c 2/5; no `new` row that day
     expect(mix.get('2025-01-15|existing|a')).toEqual([3, 0.6]);
     expect(mix.get('2025-01-15|existing|c')).toEqual([2, 0.4]);
@@ -79,7 +79,9 @@ describe('content mix per bucket and author group', () => {
   });
 
   it('hour buckets and the Asia/Shanghai calendar', async () => {
-    const hour = mixMap(await contentMix(engine, await context(engine), 'hour', '2025-01-15'));
+    const hour = mixMap(
+      await contentMix(engine, await context(engine), 'hour', surgeAt('2025-01-15')),
+    );
     // 09:00 and 09:30 share the 09:00 bucket
     expect(hour.get('2025-01-15T09:00|all|a')).toEqual([3, 0.6]);
     expect(hour.get('2025-01-17T20:00|new|c')).toEqual([1, 1]);
@@ -87,7 +89,7 @@ describe('content mix per bucket and author group', () => {
       engine,
       await context(engine, 'Asia/Shanghai'),
       'day',
-      '2025-01-15',
+      surgeAt('2025-01-15', 'Asia/Shanghai'),
     );
     // 09:xxZ is 17:xx the same day in Shanghai; Jan 17 20:00Z is Jan 18 04:00
     const shm = mixMap(sh);

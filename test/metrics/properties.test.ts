@@ -9,7 +9,6 @@ import type { Engine } from '../../src/db/engine.ts';
 import { openNodeEngine } from '../../src/db/node-engine.ts';
 import { ingestFiles } from '../../src/ingest/ingest.ts';
 import { bufferInput } from '../../src/ingest/input-file.ts';
-import { ensureTables } from '../../src/ingest/tables.ts';
 import type { CohortGranularity, Granularity } from '../../src/metrics/params.ts';
 import { retention } from '../../src/metrics/retention.ts';
 import { analyse, context, csv } from './helpers.ts';
@@ -136,7 +135,7 @@ describe('metric invariants on random data', () => {
         const users = firstSignups(signups);
         const a = await analyse(engine, await context(engine, tz), { granularity });
         // signups in the series sum to the number of distinct valid users
-        expect(a.signups.reduce((s, b) => s + b.signups, 0)).toBe(users.size);
+        expect(a.signups.reduce((s, b) => s + b.value, 0)).toBe(users.size);
         // shares sum to 1 per (bucket, group); all = new + existing; every post counted once
         const sums = new Map<string, { share: number; posts: number }>();
         for (const r of a.mix) {
@@ -203,7 +202,7 @@ describe('metric invariants on random data', () => {
           for (let x = Math.min(...starts); x <= Math.max(...starts); x = next(x, g))
             expected.push([dayLabel(x), counts.get(x) ?? 0]);
         }
-        expect(a.signups.map((r) => [r.bucket_start, r.signups])).toEqual(expected);
+        expect(a.signups.map((r) => [r.bucket_start, r.value])).toEqual(expected);
         // mix: new iff the author signed up at or after the surge start (local midnight)
         const surge = a.surgeStart === null ? null : Date.parse(`${a.surgeStart}T00:00:00Z`);
         const mix = new Map<string, number>();

@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/db/engine.ts';
-import { signupSeries } from '../../src/metrics/signups.ts';
-import { context, fixtureText, loadEngine, pairs } from './helpers.ts';
+import { context, fixtureText, loadEngine, pairs, signupSeries } from './helpers.ts';
 
 /** Every date from `from` to `to` inclusive, stepping `step` days. */
 function dates(from: string, to: string, step = 1): string[] {

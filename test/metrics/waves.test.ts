@@ -7,14 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/db/engine.ts';
 import { DEFAULT_WAVE_SETTINGS } from '../../src/metrics/params.ts';
 import type { WaveSettings } from '../../src/metrics/params.ts';
-import type { SignupBucket } from '../../src/metrics/signups.ts';
+import type { SeriesPoint } from '../../src/metrics/series.ts';
 import { addDays } from '../../src/metrics/stats.ts';
 import { baselineWindow, detectWaves, surgeStart } from '../../src/metrics/waves.ts';
 import { analyse, context, csv, loadEngine } from './helpers.ts';
 
 /** Daily buckets from `start`, one per count. */
-const daily = (start: string, counts: number[]): SignupBucket[] =>
-  counts.map((signups, i) => ({ bucket_start: addDays(start, i), signups }));
+const daily = (start: string, counts: number[]): SeriesPoint[] =>
+  counts.map((value, i) => ({ bucket_start: addDays(start, i), value }));
 
 const settings = (s: Partial<WaveSettings> = {}): WaveSettings => ({
   ...DEFAULT_WAVE_SETTINGS,
@@ -154,18 +154,18 @@ describe('detectWaves on hand-built series', () => {
     // weeks: window 2024-12-30 .. 2025-01-12 holds 12-30 (5) and 01-06 (7) → median 6, mad 1;
     // threshold = max(6 + 4.4478, 12) = 12 → 01-13 (30) surges, multiple 30/6 = 5
     const weeks = [
-      { bucket_start: '2024-12-30', signups: 5 },
-      { bucket_start: '2025-01-06', signups: 7 },
-      { bucket_start: '2025-01-13', signups: 30 },
+      { bucket_start: '2024-12-30', value: 5 },
+      { bucket_start: '2025-01-06', value: 7 },
+      { bucket_start: '2025-01-13', value: 30 },
     ];
     const w = detectWaves(weeks, settings());
     expect(w?.baseline).toMatchObject({ from: '2024-12-30', to: '2025-01-12', median: 6, mad: 1 });
     expect(w?.waves.map((x) => [x.start, x.peak_multiple])).toEqual([['2025-01-13', 5]]);
     // months: window Jan 1..14 holds only January (10) → median 10, mad 0, threshold 20
     const months = [
-      { bucket_start: '2025-01-01', signups: 10 },
-      { bucket_start: '2025-02-01', signups: 25 },
-      { bucket_start: '2025-03-01', signups: 15 },
+      { bucket_start: '2025-01-01', value: 10 },
+      { bucket_start: '2025-02-01', value: 25 },
+      { bucket_start: '2025-03-01', value: 15 },
     ];
     const m = detectWaves(months, settings());
     expect(m?.baseline).toMatchObject({ from: '2025-01-01', to: '2025-01-14', threshold: 20 });
@@ -175,11 +175,11 @@ describe('detectWaves on hand-built series', () => {
     // hours from Jan 1 12:00: every bucket dated Jan 1..14 holds 2 (324 buckets), the 12 hours
     // of Jan 15 hold 9 → median 2, mad 0, threshold max(2, 4) = 4 → Jan 15 00:00..11:00 surge,
     // peak tie → 00:00, signups 12·9 = 108, multiple 9/2 = 4.5
-    const hours: SignupBucket[] = [];
+    const hours: SeriesPoint[] = [];
     for (let h = 12; h < 14 * 24 + 12; h++) {
       const day = addDays('2025-01-01', Math.floor(h / 24));
       const label = `${day}T${String(h % 24).padStart(2, '0')}:00`;
-      hours.push({ bucket_start: label, signups: day <= '2025-01-14' ? 2 : 9 });
+      hours.push({ bucket_start: label, value: day <= '2025-01-14' ? 2 : 9 });
     }
     expect(hours).toHaveLength(336); // 324 + 12
     const hr = detectWaves(hours, settings());
