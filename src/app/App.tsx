@@ -1,34 +1,47 @@
 /** The shell: header, view tabs, the global filter bar, notices and the current view. */
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import type { KeyboardEvent } from 'react';
-import { UploadView } from '../views/upload/UploadView.tsx';
-import { IngestReportView } from '../views/upload/IngestReportView.tsx';
+import { DataView } from '../views/upload/DataView.tsx';
 import { WavesView } from '../views/waves/WavesView.tsx';
 import { MixView } from '../views/mix/MixView.tsx';
 import { RetentionView } from '../views/retention/RetentionView.tsx';
 import { useViewState } from '../state/use-view-state.ts';
-import { VIEWS, parseViewState } from '../state/view-state.ts';
+import { parseViewState, serializeViewState } from '../state/view-state.ts';
 import type { Snapshot } from '../share/snapshot.ts';
 import type { ViewName } from '../state/view-state.ts';
-import { useIngest } from './use-ingest.ts';
-import { useContext } from './use-analysis.ts';
-import { clearQueryCache, onQueriesInFlight, queriesInFlight, useQuery } from './use-query.ts';
+import { useWorkspace } from '../hooks/use-workspace.ts';
+import { useQueryContext } from '../hooks/use-analysis.ts';
+import { onQueriesInFlight, queriesInFlight, useQuery } from '../hooks/use-query.ts';
 import { datasetFingerprint, fingerprintCounts } from '../state/fingerprint.ts';
-import { useSnapshot } from './use-snapshot.ts';
+import { useSnapshot } from '../hooks/use-snapshot.ts';
 import { ShareBar } from './ShareBar.tsx';
 import { DataBanner } from './DataBanner.tsx';
 import { FilterBar } from './FilterBar.tsx';
-
-const TITLES: Record<ViewName, string> = {
-  data: 'Data',
-  waves: 'Waves',
-  mix: 'Content mix',
-  retention: 'Retention',
-};
+import { NotesPanel } from './NotesPanel.tsx';
+import { Tabs } from './Tabs.tsx';
+import { ViewBoundary } from './ViewBoundary.tsx';
 
 export function App() {
-  const ingest = useIngest();
   const { state, update, reset, notices, dismissNotices, addNotice } = useViewState();
+  const latest = useRef(state);
+  useEffect(() => {
+    latest.current = state;
+  }, [state]);
+  const ws = useWorkspace(
+    useCallback(
+      () => ({
+        tz: latest.current.tz,
+        settings: {
+          baseline:
+            latest.current.baselineFrom && latest.current.baselineTo
+              ? { from: latest.current.baselineFrom, to: latest.current.baselineTo }
+              : null,
+          madMultiplier: latest.current.madMultiplier,
+          medianMultiplier: latest.current.medianMultiplier,
+        },
+      }),
+      [],
+    ),
+  );
   const [snapshotVersion, setSnapshotVersion] = useState<number | null>(null);
   const { snapshot, openSnapshot } = useSnapshot(
     useCallback(
@@ -40,76 +53,14 @@ export function App() {
       [reset],
     ),
   );
-  const version = snapshotVersion ?? ingest.version;
-  const ctx = useContext(state, version);
-  // A link may name columns this data does not have: drop them, and say so, once data is here.
-  useEffect(() => {
-    const schema = ctx.data?.schema;
-    if (!schema) return;
-    const unknown = state.filters.filter((f) => !schema[f.table].includes(f.column));
-    const badBreakdown = state.breakdown !== null && !schema.signups.includes(state.breakdown);
-    if (unknown.length === 0 && !badBreakdown) return;
-    for (const f of unknown)
-      addNotice(
-        `Ignored a filter on "${f.table}.${f.column.slice(0, 40)}": the loaded data has no such column.`,
-      );
-    if (badBreakdown)
-      addNotice(
-        `Ignored the breakdown by "${(state.breakdown ?? '').slice(0, 40)}": the loaded data has no such column.`,
-      );
-    update(
-      {
-        filters: state.filters.filter((f) => !unknown.includes(f)),
-        ...(badBreakdown ? { breakdown: null } : {}),
-      },
-      true,
-    );
-    // Checked whenever the loaded schema changes; the state is read at that moment.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ctx.data?.schema]);
-  const fingerprint = useQuery(
-    `fingerprint:${ingest.version}`,
-    datasetFingerprint,
-    ingest.version > 0 && snapshotVersion === null,
-  );
-  // The fingerprint a link arrived with is compared once, with the first data loaded.
-  const linkFingerprint = useRef(state.fingerprint);
-  useEffect(() => {
-    const fp = fingerprint.data;
-    if (!fp) return;
-    const fromLink = linkFingerprint.current;
-    linkFingerprint.current = null;
-    if (fromLink && fromLink !== fp.id) {
-      const counts = fingerprintCounts(fromLink);
-      addNotice(
-        `This link was made with other data${counts ? ` (${counts.signups.toLocaleString()} signups, ${counts.posts.toLocaleString()} posts)` : ''}; you are seeing the data loaded here (${fp.signups.toLocaleString()} signups, ${fp.posts.toLocaleString()} posts), so the numbers can differ.`,
-      );
-    }
-    if (state.fingerprint !== fp.id) update({ fingerprint: fp.id }, true);
-    // Runs when a new fingerprint arrives; the state it compares with is read at that moment.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [fingerprint.data]);
+  useSavedView(ws, state, reset, snapshotVersion !== null);
+  const version = snapshotVersion ?? ws.version;
+  const ctx = useQueryContext(state, version);
+  useUnknownColumns(ctx.data?.schema, state, update, addNotice);
+  useFingerprint(ws.version, ws.prep.ready && snapshotVersion === null, state, update, addNotice);
   const hasData = Boolean(ctx.data);
   const busy = useSyncExternalStore(onQueriesInFlight, queriesInFlight) > 0;
-
-  useEffect(() => {
-    if (ingest.version > 0) clearQueryCache();
-  }, [ingest.version]);
-
-  const onTabKey = (e: KeyboardEvent) => {
-    const i = VIEWS.indexOf(state.view);
-    const next =
-      e.key === 'ArrowRight'
-        ? (i + 1) % VIEWS.length
-        : e.key === 'ArrowLeft'
-          ? (i + VIEWS.length - 1) % VIEWS.length
-          : -1;
-    if (next >= 0) {
-      e.preventDefault();
-      update({ view: VIEWS[next] as ViewName });
-      document.getElementById(`tab-${VIEWS[next]}`)?.focus();
-    }
-  };
+  const analysis = state.view !== 'data';
 
   return (
     <div className="app">
@@ -136,25 +87,8 @@ export function App() {
           </button>
         </div>
       )}
-      <nav aria-label="Views">
-        <div role="tablist" aria-label="Views" className="tabs" onKeyDown={onTabKey}>
-          {VIEWS.map((v) => (
-            <button
-              key={v}
-              id={`tab-${v}`}
-              role="tab"
-              type="button"
-              aria-selected={state.view === v}
-              aria-controls="view-panel"
-              tabIndex={state.view === v ? 0 : -1}
-              onClick={() => update({ view: v })}
-            >
-              {TITLES[v]}
-            </button>
-          ))}
-        </div>
-      </nav>
-      {state.view !== 'data' && (hasData || snapshotVersion !== null) && (
+      <Tabs view={state.view} onView={(v: ViewName) => update({ view: v })} />
+      {analysis && (hasData || snapshotVersion !== null) && (
         <ShareBar
           state={state}
           version={version}
@@ -162,43 +96,134 @@ export function App() {
         />
       )}
       <main>
-        {hasData && ctx.data && state.view !== 'data' && (
+        {hasData && ctx.data && analysis && (
           // A snapshot holds results for its own filters only: they show, but cannot change.
           <fieldset className="plain" disabled={snapshotVersion !== null}>
             <FilterBar ctx={ctx.data} state={state} update={update} version={version} />
+            <NotesPanel state={state} update={update} />
           </fieldset>
         )}
         <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${state.view}`}>
-          {state.view === 'data' || !ctx.data ? (
+          {!analysis || !ctx.data ? (
             <>
-              {state.view !== 'data' && (
+              {analysis && (
                 <p className="empty">Load data first: this view needs signups and posts.</p>
               )}
-              {snapshotVersion === null && (
-                <UploadView
-                  state={ingest.state}
-                  onLoad={(items) => void ingest.load(items)}
-                  onCancel={() => void ingest.cancel()}
-                  onOpenSnapshot={(text) => void openSnapshot(text)}
-                />
-              )}
-              {ingest.report ? (
-                <IngestReportView report={ingest.report} />
-              ) : (
-                <p className="empty">
-                  No data loaded yet. Load the sample or your own exports to begin.
-                </p>
-              )}
+              <DataView
+                workspace={ws}
+                snapshotOpen={snapshotVersion !== null}
+                onOpenSnapshot={(text) => void openSnapshot(text)}
+                onNext={() => update({ view: 'waves' })}
+              />
             </>
-          ) : state.view === 'waves' ? (
-            <WavesView ctx={ctx.data} state={state} update={update} />
-          ) : state.view === 'mix' ? (
-            <MixView ctx={ctx.data} state={state} update={update} />
           ) : (
-            <RetentionView ctx={ctx.data} state={state} update={update} />
+            <ViewBoundary
+              key={state.view}
+              view={state.view}
+              onBack={() => update({ view: 'data' })}
+            >
+              {state.view === 'waves' ? (
+                <WavesView ctx={ctx.data} state={state} update={update} />
+              ) : state.view === 'mix' ? (
+                <MixView ctx={ctx.data} state={state} update={update} />
+              ) : (
+                <RetentionView ctx={ctx.data} state={state} update={update} />
+              )}
+            </ViewBoundary>
           )}
         </div>
       </main>
     </div>
   );
+}
+
+type Update = ReturnType<typeof useViewState>['update'];
+
+/**
+ * The view lives next to the data: opening the app with no view in the link brings back the
+ * last one, and every change is kept (after a short pause).
+ */
+function useSavedView(
+  ws: ReturnType<typeof useWorkspace>,
+  state: ReturnType<typeof useViewState>['state'],
+  reset: ReturnType<typeof useViewState>['reset'],
+  snapshot: boolean,
+) {
+  const linkHadView = useRef(window.location.search.length > 1);
+  const restored = useRef(false);
+  useEffect(() => {
+    if (restored.current || ws.savedView === null || snapshot) return;
+    restored.current = true;
+    if (!linkHadView.current) reset(parseViewState(ws.savedView).state);
+  }, [ws.savedView, reset, snapshot]);
+  const { saveView, report, started } = ws;
+  useEffect(() => {
+    if (!started || !report || snapshot) return;
+    const timer = setTimeout(() => void saveView(serializeViewState(state)).catch(() => {}), 500);
+    return () => clearTimeout(timer);
+  }, [state, saveView, report, started, snapshot]);
+}
+
+/** A link may name columns this data does not have: drop them, and say so, once data is here. */
+function useUnknownColumns(
+  schema: { signups: string[]; posts: string[] } | undefined,
+  state: ReturnType<typeof useViewState>['state'],
+  update: Update,
+  addNotice: (n: string) => void,
+) {
+  useEffect(() => {
+    if (!schema) return;
+    const unknown = state.filters.filter((f) => !schema[f.table].includes(f.column));
+    const badBreakdown = state.breakdown !== null && !schema.signups.includes(state.breakdown);
+    const badBy = state.retentionBy !== null && !schema.signups.includes(state.retentionBy);
+    if (unknown.length === 0 && !badBreakdown && !badBy) return;
+    for (const f of unknown)
+      addNotice(
+        `Ignored a filter on "${f.column.slice(0, 40)}" (${f.table}): the loaded data has no such column.`,
+      );
+    if (badBreakdown || badBy)
+      addNotice(
+        `Ignored a breakdown by "${(state.breakdown ?? state.retentionBy ?? '').slice(0, 40)}": the loaded data has no such column.`,
+      );
+    update(
+      {
+        filters: state.filters.filter((f) => !unknown.includes(f)),
+        ...(badBreakdown ? { breakdown: null } : {}),
+        ...(badBy ? { retentionBy: null } : {}),
+      },
+      true,
+    );
+    // Checked whenever the loaded schema changes; the state is read at that moment.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [schema]);
+}
+
+/**
+ * The data's fingerprint goes into links. It is computed once the views are prepared (it reads
+ * every row), and compared once with the fingerprint a link arrived with.
+ */
+function useFingerprint(
+  version: number,
+  enabled: boolean,
+  state: ReturnType<typeof useViewState>['state'],
+  update: Update,
+  addNotice: (n: string) => void,
+) {
+  const fingerprint = useQuery(`fingerprint:${version}`, datasetFingerprint, enabled);
+  const linkFingerprint = useRef(state.fingerprint);
+  useEffect(() => {
+    const fp = fingerprint.data;
+    if (!fp) return;
+    const fromLink = linkFingerprint.current;
+    linkFingerprint.current = null;
+    if (fromLink && fromLink !== fp.id) {
+      const counts = fingerprintCounts(fromLink);
+      addNotice(
+        `This link was made with other data${counts ? ` (${counts.signups.toLocaleString('en-US')} signups, ${counts.posts.toLocaleString('en-US')} posts)` : ''}; you are seeing the data loaded here (${fp.signups.toLocaleString('en-US')} signups, ${fp.posts.toLocaleString('en-US')} posts), so the numbers can differ.`,
+      );
+    }
+    if (state.fingerprint !== fp.id) update({ fingerprint: fp.id }, true);
+    // Runs when a new fingerprint arrives; the state it compares with is read at that moment.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [fingerprint.data]);
 }

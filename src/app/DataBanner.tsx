@@ -1,5 +1,5 @@
 /** What the link says about the data: a snapshot, or a view of data that is not loaded. */
-import type { SnapshotState } from './use-snapshot.ts';
+import type { SnapshotState } from '../hooks/use-snapshot.ts';
 import { fingerprintCounts } from '../state/fingerprint.ts';
 
 export function DataBanner(props: {

@@ -1,12 +1,18 @@
-/** The global filter bar: date range, segment filters (multi-select with counts), time zone. */
-import { useState } from 'react';
+/**
+ * The global filter bar: the date range (showing the range in use), segment filters (search,
+ * checkboxes and counts), the report time zone. Filters narrow who and what is counted; they
+ * never move the frame of the surge.
+ */
+import { useMemo, useState } from 'react';
 import type { QueryContext } from '../metrics/params.ts';
-import { segmentValues } from '../metrics/segments.ts';
 import type { ViewState } from '../state/view-state.ts';
-import { useQuery } from './use-query.ts';
-import { COMMON_ZONES } from '../metrics/time-zone.ts';
+import { utcToLocalMs } from '../metrics/time-zone.ts';
+import { DateField } from '../components/fields.tsx';
+import { ZonePicker } from '../components/ZonePicker.tsx';
+import { SegmentPicker } from './SegmentPicker.tsx';
 
-const ZONES = COMMON_ZONES;
+const localDate = (ms: number, tz: string) =>
+  new Date(utcToLocalMs(ms, tz)).toISOString().slice(0, 10);
 
 export function FilterBar(props: {
   ctx: QueryContext;
@@ -19,7 +25,11 @@ export function FilterBar(props: {
   const [pending, setPending] = useState<{ table: 'signups' | 'posts'; column: string } | null>(
     null,
   );
-  const zones = ZONES.includes(state.tz) ? ZONES : [state.tz, ...ZONES];
+  const dataStart = useMemo(
+    () => localDate(ctx.range.minMs, state.tz),
+    [ctx.range.minMs, state.tz],
+  );
+  const dataEnd = useMemo(() => localDate(ctx.range.maxMs, state.tz), [ctx.range.maxMs, state.tz]);
   const columns = [
     ...ctx.schema.signups.map((c) => ({
       key: `signups.${c}`,
@@ -28,133 +38,97 @@ export function FilterBar(props: {
     })),
     ...ctx.schema.posts.map((c) => ({ key: `posts.${c}`, table: 'posts' as const, column: c })),
   ];
-  const setFilterValues = (table: 'signups' | 'posts', column: string, values: string[]) => {
+  const twoTables = (c: string) => ctx.schema.signups.includes(c) && ctx.schema.posts.includes(c);
+  const labelOf = (table: 'signups' | 'posts', c: string) =>
+    twoTables(c) ? `${c} (${table === 'signups' ? "author's signup" : 'post'})` : c;
+  const setFilterValues = (table: 'signups' | 'posts', column: string, values: string[] | null) => {
     const rest = state.filters.filter((f) => !(f.table === table && f.column === column));
-    update({ filters: values.length ? [...rest, { table, column, values }] : rest, wave: null });
+    update({
+      filters: values ? [...rest, { table, column, values }] : rest,
+      wave: null,
+    });
   };
+  const free = columns.filter(
+    (c) => !state.filters.some((f) => f.table === c.table && f.column === c.column),
+  );
   return (
     <div className="filter-bar" role="group" aria-label="Filters">
-      <label>
-        From{' '}
-        <input
-          type="date"
-          value={state.from ?? ''}
-          onChange={(e) => update({ from: e.target.value || null })}
-        />
-      </label>
-      <label>
-        To{' '}
-        <input
-          type="date"
-          value={state.to ?? ''}
-          onChange={(e) => update({ to: e.target.value || null })}
-        />
-      </label>
+      <DateField
+        label="From"
+        optional
+        value={state.from}
+        placeholder={dataStart}
+        min={undefined}
+        max={state.to ?? undefined}
+        onChange={(v) => update({ from: v }, true)}
+      />
+      <DateField
+        label="To"
+        optional
+        value={state.to}
+        placeholder={dataEnd}
+        min={state.from ?? undefined}
+        onChange={(v) => update({ to: v }, true)}
+      />
       {(state.from || state.to) && (
-        <button type="button" onClick={() => update({ from: null, to: null })}>
-          Clear dates
+        <button type="button" className="small" onClick={() => update({ from: null, to: null })}>
+          All dates
         </button>
       )}
-      <label>
-        Time zone{' '}
-        <select value={state.tz} onChange={(e) => update({ tz: e.target.value, wave: null })}>
-          {zones.map((z) => (
-            <option key={z} value={z}>
-              {z}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ZonePicker
+        label="Time zone"
+        value={state.tz}
+        onChange={(tz) => update({ tz, wave: null })}
+      />
       {state.filters.map((f) => (
-        <SegmentFilterControl
+        <SegmentPicker
           key={`${f.table}.${f.column}`}
-          ctx={props.ctx}
+          ctx={ctx}
           version={props.version}
           table={f.table}
           column={f.column}
+          label={labelOf(f.table, f.column)}
           values={f.values}
-          onChange={(v) => setFilterValues(f.table, f.column, v)}
+          onChange={(v) => setFilterValues(f.table, f.column, v.length ? v : [])}
+          onRemove={() => setFilterValues(f.table, f.column, null)}
         />
       ))}
-      <label>
-        Add filter{' '}
-        <select
-          value=""
-          onChange={(e) => {
-            const c = columns.find((x) => x.key === e.target.value);
-            if (c && !state.filters.some((f) => f.table === c.table && f.column === c.column)) {
-              setPending({ table: c.table, column: c.column });
-            }
-          }}
-        >
-          <option value="">Choose a column…</option>
-          {columns.map((c) => (
-            <option key={c.key} value={c.key}>
-              {c.key}
-            </option>
-          ))}
-        </select>
-      </label>
       {pending && (
-        <SegmentFilterControl
-          ctx={props.ctx}
+        <SegmentPicker
+          ctx={ctx}
           version={props.version}
           table={pending.table}
           column={pending.column}
+          label={labelOf(pending.table, pending.column)}
           values={[]}
+          autoFocus
           onChange={(v) => {
+            if (v.length === 0) return;
             setPending(null);
-            if (v.length) setFilterValues(pending.table, pending.column, v);
+            setFilterValues(pending.table, pending.column, v);
           }}
+          onRemove={() => setPending(null)}
         />
       )}
-    </div>
-  );
-}
-
-function SegmentFilterControl(props: {
-  ctx: QueryContext;
-  version: number;
-  table: 'signups' | 'posts';
-  column: string;
-  values: string[];
-  onChange: (values: string[]) => void;
-}) {
-  const values = useQuery(`values:${props.version}:${props.table}:${props.column}`, (engine) =>
-    segmentValues(engine, props.ctx, props.table, props.column),
-  );
-  const id = `filter-${props.table}-${props.column}`;
-  return (
-    <fieldset className="segment-filter">
-      <legend>
-        {props.table}.{props.column}
-      </legend>
-      {values.isLoading && <span className="muted">loading values…</span>}
-      {values.error && <span className="error">{values.error.message}</span>}
-      {values.data && (
-        <select
-          id={id}
-          multiple
-          size={Math.min(6, Math.max(2, values.data.length))}
-          aria-label={`Values of ${props.table}.${props.column}`}
-          value={props.values}
-          onChange={(e) => props.onChange([...e.target.selectedOptions].map((o) => o.value))}
-        >
-          {values.data.map((v) => (
-            <option key={v.value} value={v.value}>
-              {v.value} ({v.n.toLocaleString()})
-            </option>
-          ))}
-        </select>
+      {free.length > 0 && (
+        <label>
+          Add a filter{' '}
+          <select
+            value=""
+            onChange={(e) => {
+              const c = columns.find((x) => x.key === e.target.value);
+              if (c) setPending({ table: c.table, column: c.column });
+            }}
+          >
+            <option value="">Choose a column…</option>
+            {free.map((c) => (
+              <option key={c.key} value={c.key}>
+                {labelOf(c.table, c.column)}
+              </option>
+            ))}
+          </select>
+        </label>
       )}
-      <button
-        type="button"
-        className="small"
-        onClick={() => props.onChange([])}
-        aria-label={`Remove filter on ${props.table}.${props.column}`}
-      >
-        ✕
-      </button>
-    </fieldset>
+    </div>
   );
 }

@@ -4,7 +4,7 @@ import { MAX_SNAPSHOT_URL, SNAPSHOT_PREFIX, encodeSnapshot } from '../share/snap
 import { downloadText } from '../share/download.ts';
 import { serializeViewState } from '../state/view-state.ts';
 import type { ViewState } from '../state/view-state.ts';
-import { mountedResults } from './use-query.ts';
+import { mountedResults } from '../hooks/use-query.ts';
 
 async function copy(text: string): Promise<boolean> {
   try {

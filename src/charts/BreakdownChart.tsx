@@ -9,22 +9,36 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { memo } from 'react';
+import { formatAxis, formatBucket, formatCount } from '../format/format.ts';
 import { colorAt } from './palette.ts';
 
-export function BreakdownChart({
+function BreakdownChartImpl({
   buckets,
   values,
+  granularity,
 }: {
   buckets: Record<string, number | string>[];
   values: string[];
+  granularity: 'hour' | 'day' | 'week' | 'month';
 }) {
+  const label = (v: unknown) => formatBucket(String(v), granularity);
   return (
     <ResponsiveContainer width="100%" height={280}>
       <AreaChart data={buckets} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-        <XAxis dataKey="bucket_start" minTickGap={24} tick={{ fontSize: 12 }} />
-        <YAxis tick={{ fontSize: 12 }} />
-        <Tooltip />
+        <XAxis
+          dataKey="bucket_start"
+          minTickGap={24}
+          tick={{ fontSize: 12 }}
+          tickFormatter={label}
+        />
+        <YAxis tick={{ fontSize: 12 }} tickFormatter={(v: number) => formatAxis(v)} />
+        <Tooltip
+          labelFormatter={label}
+          formatter={(v) => formatCount(Number(v))}
+          wrapperClassName="chart-tooltip"
+        />
         <Legend />
         {values.map((v, i) => (
           // Stacked step areas: one path per value keeps the main thread's render short.
@@ -43,3 +57,6 @@ export function BreakdownChart({
     </ResponsiveContainer>
   );
 }
+
+/** Memoised: only new data redraws it. */
+export const BreakdownChart = memo(BreakdownChartImpl);

@@ -12,13 +12,17 @@ export interface ChartFrameProps {
   /** File name without extension. */
   fileName: string;
   ariaLabel: string;
+  /** The chart is being recomputed: said on the chart itself, not in a corner. */
+  busy?: boolean;
+  /** More buttons for the toolbar (reset zoom, ...). */
+  actions?: ReactNode;
   children: ReactNode;
 }
 
 type Format = 'svg' | 'png';
 
 export function ChartFrame(props: ChartFrameProps) {
-  const { title, filters, fileName, ariaLabel, children } = props;
+  const { title, filters, fileName, ariaLabel, children, busy: updating } = props;
   const ref = useRef<HTMLElement>(null);
   const [busy, setBusy] = useState<Format | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -59,15 +63,23 @@ export function ChartFrame(props: ChartFrameProps) {
   );
 
   return (
-    <figure ref={ref} className="chart" aria-label={ariaLabel}>
-      <div
-        role="group"
-        aria-label={`Export ${title}`}
-        aria-busy={busy !== null}
-        style={{ display: 'flex', justifyContent: 'flex-end', alignItems: 'center' }}
-      >
-        {button('svg')}
-        {button('png')}
+    <figure
+      ref={ref}
+      className={`chart${updating ? ' updating' : ''}`}
+      aria-label={ariaLabel}
+      aria-busy={updating ? true : undefined}
+    >
+      <div className="chart-toolbar">
+        {updating && (
+          <span className="chart-updating" role="status">
+            Updating…
+          </span>
+        )}
+        {props.actions}
+        <span role="group" aria-label={`Export ${title}`} aria-busy={busy !== null}>
+          {button('svg')}
+          {button('png')}
+        </span>
       </div>
       {error && (
         <p role="alert" className="error" style={{ margin: '4px 0' }}>

@@ -1,4 +1,14 @@
-/** Category shares over time for one author group, as a 100% stacked area chart. */
+/**
+ * Category shares over time for one author group, as a 100% stacked area chart: one small
+ * multiple of the Content mix view. The x axis is the point index of the shared axis
+ * (mix-buckets.ts), so the multiples and the drift chart below them share one time scale and the
+ * analyst's notes line up on all of them.
+ *
+ * The legend is shown once by the view, beside the multiples. Each chart still carries its own
+ * legend for exports: laid out just below the chart and clipped from the screen (mix.css), where
+ * the SVG/PNG export finds recharts' legend items and draws them into the file.
+ */
+import { memo, useMemo } from 'react';
 import {
   Area,
   AreaChart,
@@ -9,118 +19,187 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { MixRow } from '../metrics/mix.ts';
-import type { AuthorGroup } from '../metrics/params.ts';
-import { PALETTE } from './palette.ts';
+import { formatBucket, formatCount, formatPercent } from '../format/format.ts';
+import { NoteLines } from './frame-layer.tsx';
+import type { NoteSpec } from './frame-layer.tsx';
+import { binSpan } from './mix-buckets.ts';
+import type { MixAxis, MixPoint, MixSeries } from './mix-buckets.ts';
 import { useUntabbableChartLayers } from './mix-focus.ts';
 
-export const OTHER = 'Other';
-const OTHER_COLOR = '#bdbdbd';
-/** The palette without its greys (kept for "Other"), plus three Tol colours: ten distinct hues. */
-const CATEGORY_COLORS = [
-  ...PALETTE.filter((c) => c !== '#7f7f7f' && c !== '#999999'),
-  '#882255',
-  '#44AA99',
-  '#AA4499',
-];
-const colorAt = (i: number) => CATEGORY_COLORS[i % CATEGORY_COLORS.length] as string;
-
-export interface MixBucket {
-  bucket_start: string;
-  /** The group's posts in the bucket. */
-  posts: number;
-  /** Share of the group's posts per shown category (and the merged rest), summing to 1. */
-  shares: Record<string, number>;
+export interface MixAreaChartProps {
+  axis: MixAxis;
+  /** The group's points (only those with posts). */
+  points: readonly MixPoint[];
+  /** Series drawn bottom-up; the legend lists them in this order. */
+  series: readonly MixSeries[];
+  /** Colour of a category; null = "Other". */
+  colorOf: (category: string | null) => string;
+  notes: readonly NoteSpec[];
+  /** Who the chart counts, for the tooltip ("newcomers"). */
+  groupLabel: string;
+  height?: number;
 }
 
-export interface MixPivot {
-  buckets: MixBucket[];
-  /** Shown categories, largest first; the merged rest (if any) last. */
-  categories: string[];
-  /** Name of the merged rest, or null when every category is shown. */
-  other: string | null;
+/** Most categories a tooltip lists (largest first); the rest are summed in one line. */
+const TOOLTIP_ROWS = 12;
+
+/** An axis tick: the first bucket of the point. */
+export function pointTick(axis: MixAxis, x: number): string {
+  const span = binSpan(axis, x);
+  return span ? formatBucket(span.start, axis.granularity) : '';
 }
 
-/**
- * One object per bucket for `group`: the top `limit` categories by posts over all buckets, and the
- * rest merged into "Other" (only when that merges two or more categories). Buckets without posts
- * by the group are left out. Rows are taken in order, so buckets keep the order of `rows`.
- */
-export function pivotMix(rows: readonly MixRow[], group: AuthorGroup, limit = 10): MixPivot {
-  const mine = rows.filter((r) => r.group === group);
-  const totals = new Map<string, number>();
-  for (const r of mine) totals.set(r.category, (totals.get(r.category) ?? 0) + Number(r.posts));
-  const ranked = [...totals]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([c]) => c);
-  const merge = ranked.length > limit + 1;
-  const top = merge ? ranked.slice(0, limit) : ranked;
-  const shown = new Set(top);
-  const other = merge ? (shown.has(OTHER) ? `${OTHER} (rest)` : OTHER) : null;
-  const byBucket = new Map<string, MixBucket>();
-  for (const r of mine) {
-    let b = byBucket.get(r.bucket_start);
-    if (!b) {
-      // No prototype: category names come from the data and may be "__proto__" or "toString".
-      b = { bucket_start: r.bucket_start, posts: 0, shares: Object.create(null) };
-      byBucket.set(r.bucket_start, b);
-    }
-    const key = shown.has(r.category) ? r.category : (other as string);
-    b.posts += Number(r.posts);
-    b.shares[key] = (b.shares[key] ?? 0) + r.share;
-  }
-  return { buckets: [...byBucket.values()], categories: other ? [...top, other] : top, other };
+/** A point's buckets as people read them: one bucket, or the first to the last when binned. */
+export function pointLabel(axis: MixAxis, x: number): string {
+  const span = binSpan(axis, x);
+  if (!span) return '';
+  const g = axis.granularity;
+  return span.start === span.end
+    ? formatBucket(span.start, g)
+    : `${formatBucket(span.start, g)} to ${formatBucket(span.end, g)}`;
 }
 
-const pct = (v: unknown) => `${(Number(v) * 100).toFixed(1)}%`;
-
-export function MixAreaChart({ pivot }: { pivot: MixPivot }) {
-  const ref = useUntabbableChartLayers<HTMLDivElement>();
+function MixTooltip(props: {
+  active: boolean;
+  label: unknown;
+  byX: ReadonlyMap<number, MixPoint>;
+  axis: MixAxis;
+  series: readonly MixSeries[];
+  colorOf: (category: string | null) => string;
+  groupLabel: string;
+}) {
+  const p = props.active ? props.byX.get(Number(props.label)) : undefined;
+  if (!p) return null;
+  const rows = props.series
+    .map((s, j) => ({ s, posts: p.counts[j] ?? 0, share: p.shares[j] ?? 0 }))
+    .filter((r) => r.posts > 0)
+    .sort((a, b) => b.posts - a.posts);
+  const shown = rows.slice(0, TOOLTIP_ROWS);
+  const hidden = rows.slice(TOOLTIP_ROWS);
   return (
-    <div ref={ref}>
-      <ResponsiveContainer width="100%" height={340}>
+    <div className="chart-tooltip mix-tooltip">
+      <p className="mix-tooltip-title">
+        {pointLabel(props.axis, p.x)}: {formatCount(p.posts)} posts by {props.groupLabel}
+      </p>
+      <ul>
+        {shown.map((r) => (
+          <li key={r.s.key}>
+            <span
+              className="swatch"
+              style={{ background: props.colorOf(r.s.category) }}
+              aria-hidden="true"
+            />
+            <span className="mix-tooltip-name">{r.s.label}</span>{' '}
+            <span className="mix-tooltip-value">
+              {formatPercent(r.share)} ({formatCount(r.posts)})
+            </span>
+          </li>
+        ))}
+        {hidden.length > 0 && (
+          <li className="muted">
+            {hidden.length} more: {formatPercent(hidden.reduce((sum, r) => sum + r.share, 0))} (
+            {formatCount(hidden.reduce((sum, r) => sum + r.posts, 0))})
+          </li>
+        )}
+      </ul>
+    </div>
+  );
+}
+
+/** recharts' legend markup (class names the chart export reads), hidden from assistive tech. */
+function ExportLegend(props: {
+  series: readonly MixSeries[];
+  colorOf: (category: string | null) => string;
+}) {
+  return (
+    <ul className="recharts-default-legend mix-export-legend" aria-hidden="true">
+      {props.series.map((s) => (
+        <li key={s.key} className="recharts-legend-item">
+          <svg width={10} height={10} viewBox="0 0 10 10">
+            <rect width={10} height={10} fill={props.colorOf(s.category)} />
+          </svg>
+          <span className="recharts-legend-item-text">{s.label}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function MixAreaChartImpl(props: MixAreaChartProps) {
+  const { axis, points, series, colorOf } = props;
+  const ref = useUntabbableChartLayers<HTMLDivElement>();
+  const byX = useMemo(() => new Map(points.map((p) => [p.x, p])), [points]);
+  const tick = (v: number) => pointTick(axis, v);
+  return (
+    <div ref={ref} className="mix-area-chart">
+      <ResponsiveContainer width="100%" height={props.height ?? 260}>
         <AreaChart
-          data={pivot.buckets}
+          data={points as MixPoint[]}
           stackOffset="expand"
-          margin={{ top: 8, right: 24, bottom: 8, left: 8 }}
+          margin={{ top: 8, right: 12, bottom: 4, left: 0 }}
         >
           <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-          <XAxis dataKey="bucket_start" minTickGap={24} tick={{ fontSize: 12 }} />
+          <XAxis
+            dataKey="x"
+            type="number"
+            domain={[-0.5, Math.max(0, axis.bins - 1) + 0.5]}
+            allowDataOverflow
+            allowDecimals={false}
+            tickFormatter={tick}
+            tickCount={4}
+            minTickGap={16}
+            tick={{ fontSize: 11 }}
+          />
           <YAxis
-            tick={{ fontSize: 12 }}
-            tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
             domain={[0, 1]}
-            label={{ value: 'share of posts', angle: -90, position: 'insideLeft', fontSize: 12 }}
+            ticks={[0, 0.25, 0.5, 0.75, 1]}
+            tickFormatter={(v: number) => formatPercent(v, 0)}
+            tick={{ fontSize: 11 }}
+            width={40}
           />
           <Tooltip
-            formatter={(v) => pct(v)}
-            // Some category colours (yellow) are unreadable as text: names use the page colours.
-            contentStyle={{ background: 'var(--bg)', borderColor: 'var(--border)' }}
-            itemStyle={{ color: 'var(--fg)' }}
-            // Top of the stack first, as drawn.
-            itemSorter={(item) => -pivot.categories.indexOf(String(item.name))}
+            content={({ active, label }) => (
+              <MixTooltip
+                active={active}
+                label={label}
+                byX={byX}
+                axis={axis}
+                series={series}
+                colorOf={colorOf}
+                groupLabel={props.groupLabel}
+              />
+            )}
           />
-          <Legend itemSorter={null} />
-          {pivot.categories.map((c, i) => {
-            const color = c === pivot.other ? OTHER_COLOR : colorAt(i);
+          <Legend
+            content={() => <ExportLegend series={series} colorOf={colorOf} />}
+            // Below the chart with no height of its own, so it takes no plot space (mix.css
+            // clips it from the screen; the export measures and draws it).
+            wrapperStyle={{ top: '100%', left: 0, height: 0 }}
+          />
+          {series.map((s, j) => {
+            const color = colorOf(s.category);
             return (
               <Area
-                key={c}
-                name={c}
-                // null keeps categories without posts out of the tooltip; connectNulls stacks it as 0.
-                dataKey={(b: MixBucket) => b.shares[c] ?? null}
-                connectNulls
+                key={s.key}
+                name={s.label}
+                dataKey={(p: MixPoint) => p.shares[j] ?? 0}
                 type="linear"
                 stackId="mix"
                 stroke={color}
+                strokeWidth={0.5}
                 fill={color}
-                fillOpacity={0.85}
+                fillOpacity={0.9}
                 isAnimationActive={false}
+                activeDot={false}
               />
             );
           })}
+          <NoteLines notes={props.notes} />
         </AreaChart>
       </ResponsiveContainer>
     </div>
   );
 }
+
+/** Memoised: only new points, series, colours or notes redraw it. */
+export const MixAreaChart = memo(MixAreaChartImpl);

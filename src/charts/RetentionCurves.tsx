@@ -1,9 +1,10 @@
 /**
- * Retention by period: chosen cohorts as thin dashed lines, averages thick with Wilson bands.
- * A line chart drawn with ComposedChart: recharts 3 renders <Area> (the bands) only in
- * AreaChart and ComposedChart, and silently drops it inside LineChart.
+ * Retention by period: average curves (by wave group or by a column's values) thick with their
+ * Wilson 95% bands, chosen cohorts as thin dashed lines. Drawn with ComposedChart: recharts 3
+ * renders <Area> (the bands) only in AreaChart and ComposedChart, and silently drops it inside
+ * LineChart. Memoised: it redraws only when its series change, never on hover elsewhere.
  */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import {
   Area,
   CartesianGrid,
@@ -15,33 +16,46 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { formatPercent } from '../format/format.ts';
 import type { CohortGranularity } from '../metrics/params.ts';
-import { bandKey, curveRows } from './retention-curves-data.ts';
+import { bandKey, curveRows, maxPeriodOf } from './retention-curves-data.ts';
 import type { CurveSeries } from './retention-curves-data.ts';
 
 export interface RetentionCurvesProps {
+  /** Series to draw; a series with no point is left out (legend included). */
   series: readonly CurveSeries[];
-  maxPeriod: number;
   granularity: CohortGranularity;
 }
 
-const percent = (v: unknown) =>
-  typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : '—';
+/** Past this many periods a curve is drawn without dots (fewer SVG elements, same line). */
+const MAX_DOTTED = 40;
 
-export function RetentionCurves({ series, maxPeriod, granularity }: RetentionCurvesProps) {
+const percent = (v: unknown) => (typeof v === 'number' ? formatPercent(v) : '—');
+
+export const RetentionCurves = memo(function RetentionCurves(props: RetentionCurvesProps) {
+  const { granularity } = props;
+  const series = useMemo(() => props.series.filter((s) => s.points.length > 0), [props.series]);
+  const maxPeriod = maxPeriodOf(series);
   const data = useMemo(() => curveRows(series, maxPeriod), [series, maxPeriod]);
   const step = Math.max(1, Math.ceil((maxPeriod + 1) / 16));
   const ticks = Array.from({ length: Math.floor(maxPeriod / step) + 1 }, (_, i) => i * step);
+  const dotted = maxPeriod <= MAX_DOTTED;
   const averages = series.filter((s) => s.average);
   const cohorts = series.filter((s) => !s.average);
+  // Legend and tooltip list series as given (averages in group order, then cohorts); recharts
+  // would sort them by name.
+  const byOrder = useMemo(() => {
+    const rank = new Map(series.map((s, i) => [s.key, i]));
+    return (item: { dataKey?: unknown }) => rank.get(String(item.dataKey)) ?? series.length;
+  }, [series]);
   return (
-    <ResponsiveContainer width="100%" height={340}>
+    <ResponsiveContainer width="100%" height={360}>
       <ComposedChart data={data} margin={{ top: 8, right: 24, bottom: 20, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
         <XAxis
           dataKey="period"
           type="number"
-          domain={[0, Math.max(1, maxPeriod)]}
+          domain={[0, maxPeriod]}
           allowDecimals={false}
           ticks={ticks}
           interval={0}
@@ -55,24 +69,27 @@ export function RetentionCurves({ series, maxPeriod, granularity }: RetentionCur
         />
         <YAxis
           domain={[0, (max: number) => Math.min(1, Math.ceil(max * 10 + 0.001) / 10)]}
-          tickFormatter={percent}
+          tickFormatter={(v: number) => formatPercent(v, 0)}
           tick={{ fontSize: 12 }}
           label={{ value: 'retained', angle: -90, position: 'insideLeft', fontSize: 12 }}
         />
         <Tooltip
+          itemSorter={byOrder}
           formatter={(v) => percent(v)}
-          labelFormatter={(p) => `${granularity} ${String(p)}`}
+          labelFormatter={(p) => `${granularity} ${String(p)} since signup`}
         />
-        <Legend verticalAlign="top" height={28} />
+        <Legend verticalAlign="top" itemSorter={byOrder} />
         {averages.map((s) => (
           <Area
             key={bandKey(s.key)}
             dataKey={bandKey(s.key)}
+            name={`${s.name} (95% interval)`}
             stroke="none"
             fill={s.color}
-            fillOpacity={0.15}
+            fillOpacity={0.14}
             legendType="none"
             tooltipType="none"
+            connectNulls={false}
             isAnimationActive={false}
           />
         ))}
@@ -84,7 +101,8 @@ export function RetentionCurves({ series, maxPeriod, granularity }: RetentionCur
             stroke={s.color}
             strokeWidth={1.5}
             strokeDasharray="5 3"
-            dot={{ r: 2 }}
+            dot={dotted ? { r: 2 } : false}
+            legendType="plainline"
             isAnimationActive={false}
           />
         ))}
@@ -95,11 +113,11 @@ export function RetentionCurves({ series, maxPeriod, granularity }: RetentionCur
             name={s.name}
             stroke={s.color}
             strokeWidth={3}
-            dot={{ r: 3 }}
+            dot={dotted ? { r: 3 } : false}
             isAnimationActive={false}
           />
         ))}
       </ComposedChart>
     </ResponsiveContainer>
   );
-}
+});

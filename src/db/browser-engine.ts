@@ -2,6 +2,12 @@
  * duckdb-wasm in the browser: AsyncDuckDB in its own Web Worker, with the .wasm and worker
  * files served by Vite from the app itself (no CDN: the app works offline). One promise owns
  * the start, so concurrent callers share one database.
+ *
+ * Storage: the database lives in the browser's private storage (OPFS) when it can, so a reload
+ * or a new tab finds the data again. One tab at a time holds it (a Web Lock; OPFS files take
+ * exclusive handles): another tab is told so and works in memory, and can ask for the stored
+ * data, which the holding tab then hands over. Without OPFS the data lives in memory only, and
+ * the app says so.
  */
 import * as duckdb from '@duckdb/duckdb-wasm';
 import { Table } from 'apache-arrow';
@@ -17,7 +23,38 @@ const BUNDLES: duckdb.DuckDBBundles = {
   eh: { mainModule: ehWasm, mainWorker: ehWorker },
 };
 
+export const DB_FILE = 'surgescope.db';
+const DB_PATH = `opfs://${DB_FILE}`;
+const LOCK = 'surgescope-database';
+const CHANNEL = 'surgescope-database';
+
+/** Where the data lives, and why when it is not kept. */
+export type Storage =
+  | { persistent: true }
+  | {
+      persistent: false;
+      reason: 'unavailable' | 'open-elsewhere' | 'handed-over';
+      detail?: string;
+    };
+
 let starting: Promise<Engine> | null = null;
+let storage: Storage = { persistent: false, reason: 'unavailable' };
+let releaseLock: (() => void) | null = null;
+const storageListeners = new Set<(s: Storage) => void>();
+
+export function currentStorage(): Storage {
+  return storage;
+}
+
+export function onStorageChange(listener: (s: Storage) => void): () => void {
+  storageListeners.add(listener);
+  return () => storageListeners.delete(listener);
+}
+
+function setStorage(next: Storage) {
+  storage = next;
+  for (const l of storageListeners) l(next);
+}
 
 /** The app's one database, started on first use. */
 export function browserEngine(): Promise<Engine> {
@@ -28,23 +65,167 @@ export function browserEngine(): Promise<Engine> {
   return starting;
 }
 
-async function openBrowserEngine(): Promise<Engine> {
-  if (typeof Worker === 'undefined')
-    throw new Error('This browser has no Web Workers; Surgescope needs them to run DuckDB.');
-  const bundle = await duckdb.selectBundle(BUNDLES);
+/** Hold the database lock for the life of the tab, if no other tab holds it. */
+function takeLock(): Promise<boolean> {
+  if (!('locks' in navigator)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    void navigator.locks
+      .request(LOCK, { ifAvailable: true }, (lock) => {
+        if (!lock) {
+          resolve(false);
+          return undefined;
+        }
+        resolve(true);
+        return new Promise<void>((release) => {
+          releaseLock = release;
+        });
+      })
+      .catch(() => resolve(false));
+  });
+}
+
+const opfsAvailable = () =>
+  typeof isSecureContext !== 'undefined' &&
+  isSecureContext &&
+  typeof navigator.storage?.getDirectory === 'function';
+
+async function start(bundle: duckdb.DuckDBBundle, config: duckdb.DuckDBConfig) {
   const worker = new Worker(bundle.mainWorker as string);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
   try {
     await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
-    await db.open({ query: { castBigIntToDouble: false } });
-    const conn = await db.connect();
-    for (const sql of [...START_SQL, ...lockDownSql({ directories: [UPLOAD_DIR], paths: [] })]) {
-      await conn.query(sql);
-    }
-    return wrap(db, conn, worker);
+    await db.open(config);
+    return { db, worker };
   } catch (err) {
     await db.terminate().catch(() => {});
+    worker.terminate();
     throw err;
+  }
+}
+
+async function openBrowserEngine(): Promise<Engine> {
+  if (typeof Worker === 'undefined')
+    throw new Error('This browser has no Web Workers; Surgescope needs them to run DuckDB.');
+  const bundle = await duckdb.selectBundle(BUNDLES);
+  const query = { castBigIntToDouble: false };
+  let opened: Awaited<ReturnType<typeof start>> | null = null;
+  let persistent = false;
+  if (!opfsAvailable()) {
+    setStorage({
+      persistent: false,
+      reason: 'unavailable',
+      detail: 'this browser gives the page no private file storage (OPFS)',
+    });
+  } else if (!(await takeLock())) {
+    setStorage({ persistent: false, reason: 'open-elsewhere' });
+  } else {
+    try {
+      opened = await start(bundle, {
+        path: DB_PATH,
+        accessMode: duckdb.DuckDBAccessMode.READ_WRITE,
+        query,
+      });
+      persistent = true;
+      setStorage({ persistent: true });
+    } catch (err) {
+      releaseLock?.();
+      releaseLock = null;
+      setStorage({
+        persistent: false,
+        reason: 'unavailable',
+        detail: err instanceof Error ? err.message.split('\n')[0] : String(err),
+      });
+    }
+  }
+  opened ??= await start(bundle, { query });
+  const { db, worker } = opened;
+  try {
+    const conn = await db.connect();
+    // duckdb-wasm 1.32 never resets its write-ahead log after a checkpoint: writes after one are
+    // lost unless every write checkpoints at once (must be set each session, before the lock).
+    const durable = persistent ? ["SET checkpoint_threshold = '0KB'"] : [];
+    for (const sql of [
+      ...START_SQL,
+      ...durable,
+      ...lockDownSql({ directories: [UPLOAD_DIR], paths: [] }),
+    ]) {
+      await conn.query(sql);
+    }
+    const engine = wrap(db, conn, worker);
+    if (persistent) listenForHandover(engine);
+    return engine;
+  } catch (err) {
+    await db.terminate().catch(() => {});
+    worker.terminate();
+    throw err;
+  }
+}
+
+/**
+ * Another tab asks for the stored data: this tab closes its database (everything is already
+ * checkpointed) and releases the lock; it keeps working on nothing until reloaded.
+ */
+function listenForHandover(engine: Engine) {
+  if (typeof BroadcastChannel === 'undefined') return;
+  const channel = new BroadcastChannel(CHANNEL);
+  channel.onmessage = (e: MessageEvent) => {
+    if (e.data !== 'hand-over') return;
+    channel.close();
+    void engine.close().then(() => {
+      releaseLock?.();
+      releaseLock = null;
+      const gone = Promise.reject(
+        new Error('The stored data moved to another tab. Reload this tab to take it back.'),
+      );
+      gone.catch(() => {});
+      starting = gone;
+      setStorage({ persistent: false, reason: 'handed-over' });
+      const reply = new BroadcastChannel(CHANNEL);
+      reply.postMessage('handed-over');
+      reply.close();
+    });
+  };
+}
+
+/**
+ * Ask the tab holding the stored data to hand it over; resolves true when it did (the caller
+ * then reloads to open it).
+ */
+export function requestHandover(timeoutMs = 5000): Promise<boolean> {
+  if (typeof BroadcastChannel === 'undefined') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const channel = new BroadcastChannel(CHANNEL);
+    const timer = setTimeout(() => {
+      channel.close();
+      resolve(false);
+    }, timeoutMs);
+    channel.onmessage = (e: MessageEvent) => {
+      if (e.data !== 'handed-over') return;
+      clearTimeout(timer);
+      channel.close();
+      resolve(true);
+    };
+    channel.postMessage('hand-over');
+  });
+}
+
+/** Bytes the stored database takes (its file and write-ahead log), or null without OPFS. */
+export async function storedBytes(): Promise<number | null> {
+  if (!opfsAvailable()) return null;
+  try {
+    const root = await navigator.storage.getDirectory();
+    let total = 0;
+    for (const name of [DB_FILE, `${DB_FILE}.wal`]) {
+      try {
+        const handle = await root.getFileHandle(name);
+        total += (await handle.getFile()).size;
+      } catch {
+        // not there
+      }
+    }
+    return total;
+  } catch {
+    return null;
   }
 }
 
@@ -70,6 +251,7 @@ function wrap(db: duckdb.AsyncDuckDB, conn: duckdb.AsyncDuckDBConnection, worker
     query<T extends Row = Row>(sql: string, params?: readonly SqlParam[]): Promise<T[]> {
       return turn(async () => {
         if (!params || params.length === 0) return tableToRows<T>(await run(sql));
+        if (closed) throw new Error('The database is closed.');
         const stmt = await conn.prepare(sql);
         try {
           return tableToRows<T>(await stmt.query(...params));
@@ -107,6 +289,7 @@ function wrap(db: duckdb.AsyncDuckDB, conn: duckdb.AsyncDuckDBConnection, worker
     },
     async close(): Promise<void> {
       if (closed) return;
+      await queue.catch(() => {});
       closed = true;
       starting = null;
       await conn.close().catch(() => {});

@@ -1,64 +1,209 @@
-/** Loading files into the browser database, with progress and cancel. */
-import { useCallback, useRef, useState } from 'react';
-import { browserEngine } from '../db/browser-engine.ts';
-import { ingestFiles } from '../ingest/ingest.ts';
-import { dropMixCubes } from '../metrics/mix-cube.ts';
+/**
+ * The analyst's workspace: the loaded data, its report, and every change to it (load to replace
+ * or add, remove one file, clear), each followed by preparing the pre-aggregates the views read.
+ * Loading shows progress and can be cancelled; a cancelled or failed load leaves the data as
+ * it was.
+ */
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import {
+  browserEngine,
+  currentStorage,
+  onStorageChange,
+  requestHandover,
+  storedBytes,
+} from '../db/browser-engine.ts';
+import { readSetting, saveSetting } from '../ingest/app-state.ts';
+import type { Engine } from '../db/engine.ts';
+import { clearData, ingestFiles, removeFile } from '../ingest/ingest.ts';
 import type { IngestItem } from '../ingest/ingest.ts';
 import { LoadCancelled } from '../ingest/load.ts';
 import type { LoadProgress } from '../ingest/load.ts';
+import { readReport } from '../ingest/report.ts';
 import type { IngestReport } from '../ingest/report.ts';
+import { ensureTables } from '../ingest/tables.ts';
+import { dropCubes } from '../metrics/cubes.ts';
+import type { WaveSettings } from '../metrics/params.ts';
+import { prepareCubes } from '../metrics/prepare.ts';
+import { cubesChanged } from './cube-session.ts';
+import { clearQueryCache } from './use-query.ts';
 
-export type IngestState =
+export type WorkspaceStatus =
   | { status: 'idle' }
   | { status: 'loading'; progress: LoadProgress | null; totalBytes: number; doneBytes: number }
+  | { status: 'working'; message: string }
   | { status: 'error'; message: string };
 
 /** Reject details kept per file in the browser (all rejects are still counted). */
 export const MAX_REJECT_DETAILS = 10_000;
 
-export function useIngest() {
-  const [state, setState] = useState<IngestState>({ status: 'idle' });
+export interface Preparation {
+  /** Pre-aggregates for this data version are built (views read them). */
+  ready: boolean;
+  /** Building them failed: views still work, from the raw tables. */
+  error: string | null;
+}
+
+/** `frameSettings` (stable) gives the zone and wave settings the pre-aggregates are banded for. */
+export function useWorkspace(frameSettings: () => { tz: string; settings: WaveSettings }) {
+  const [status, setStatus] = useState<WorkspaceStatus>({ status: 'idle' });
   const [report, setReport] = useState<IngestReport | null>(null);
   const [version, setVersion] = useState(0);
+  const [prep, setPrep] = useState<Preparation>({ ready: false, error: null });
+  const [bytes, setBytes] = useState<number | null>(null);
+  /** The view saved with the stored data (null: none, or nothing stored). */
+  const [savedView, setSavedView] = useState<string | null>(null);
+  const [started, setStarted] = useState(false);
   const controller = useRef<AbortController | null>(null);
+  const storage = useSyncExternalStore(onStorageChange, currentStorage);
+
+  /** After any change: the report, a new data version, then the pre-aggregates. */
+  const settle = useCallback(
+    async (engine: Engine, next?: IngestReport) => {
+      const r = next ?? (await readReport(engine));
+      clearQueryCache();
+      cubesChanged();
+      setReport(r.files.length > 0 ? r : null);
+      setVersion((v) => v + 1);
+      setPrep({ ready: false, error: null });
+      void storedBytes().then(setBytes);
+      if (r.signups === 0 && r.posts === 0) {
+        await dropCubes(engine);
+        cubesChanged();
+        return;
+      }
+      try {
+        const { tz, settings } = frameSettings();
+        await prepareCubes(engine, tz, settings);
+        cubesChanged();
+        setPrep({ ready: true, error: null });
+      } catch (err) {
+        cubesChanged();
+        setPrep({ ready: false, error: err instanceof Error ? err.message : String(err) });
+      }
+    },
+    [frameSettings],
+  );
+
+  // What an earlier session left in the database (persistent storage) shows at once, with the
+  // view the analyst last had.
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      const engine = await browserEngine();
+      await ensureTables(engine);
+      const r = await readReport(engine);
+      if (!live) return;
+      if (r.files.length > 0) {
+        setSavedView(await readSetting(engine, 'view'));
+        await settle(engine, r);
+      }
+    })()
+      .catch(() => {})
+      .finally(() => live && setStarted(true));
+    return () => {
+      live = false;
+    };
+  }, [settle]);
+
+  /** Keep the view next to the data (a reload or a new tab comes back to it). */
+  const saveView = useCallback(async (search: string) => {
+    if (!currentStorage().persistent) return;
+    const engine = await browserEngine();
+    await saveSetting(engine, 'view', search);
+  }, []);
+
+  /** Ask the tab holding the stored data for it; reloads into it when handed over. */
+  const takeOver = useCallback(async () => {
+    setStatus({ status: 'working', message: 'Asking the other tab for the stored data…' });
+    if (await requestHandover()) window.location.reload();
+    else
+      setStatus({
+        status: 'error',
+        message:
+          'The other tab did not answer. Close it (or reload it) and then reload this one to open the stored data.',
+      });
+  }, []);
 
   const load = useCallback(
-    async (items: IngestItem[]) => {
+    async (items: IngestItem[], mode: { replace: boolean }) => {
       const abort = new AbortController();
       controller.current = abort;
       const totalBytes = items.reduce((s, i) => s + i.input.size, 0);
       const sizes = items.map((i) => i.input.size);
-      setState({ status: 'loading', progress: null, totalBytes, doneBytes: 0 });
+      setStatus({ status: 'loading', progress: null, totalBytes, doneBytes: 0 });
       try {
         const engine = await browserEngine();
         const next = await ingestFiles(engine, items, {
+          replace: mode.replace,
           signal: abort.signal,
           maxRejectDetails: MAX_REJECT_DETAILS,
           onProgress: (p) => {
             const before = sizes.slice(0, p.index).reduce((s, n) => s + n, 0);
-            setState({ status: 'loading', progress: p, totalBytes, doneBytes: before + p.bytes });
+            setStatus({ status: 'loading', progress: p, totalBytes, doneBytes: before + p.bytes });
           },
         });
-        // Cubes summarise the old data; the views rebuild them on demand.
-        await dropMixCubes(engine);
-        setReport(next);
-        setVersion((v) => v + 1);
-        setState({ status: 'idle' });
+        setStatus({ status: 'idle' });
+        await settle(engine, next);
       } catch (err) {
+        const engine = await browserEngine();
         if (err instanceof LoadCancelled || abort.signal.aborted) {
-          setState({
+          setStatus({
             status: 'error',
             message: 'Loading was cancelled. The data loaded before it is unchanged.',
           });
         } else {
-          setState({ status: 'error', message: err instanceof Error ? err.message : String(err) });
+          setStatus({ status: 'error', message: err instanceof Error ? err.message : String(err) });
         }
+        // A replace that was cancelled may have cleared the tables: show what is there now.
+        await settle(engine).catch(() => {});
       } finally {
         controller.current = null;
       }
     },
-    [report],
+    [settle],
   );
+
+  const remove = useCallback(
+    async (fileId: number) => {
+      setStatus({ status: 'working', message: 'Removing the file and deduping what remains…' });
+      try {
+        const engine = await browserEngine();
+        await removeFile(engine, fileId);
+        setStatus({ status: 'idle' });
+        await settle(engine);
+      } catch (err) {
+        setStatus({ status: 'error', message: err instanceof Error ? err.message : String(err) });
+      }
+    },
+    [settle],
+  );
+
+  const clear = useCallback(async () => {
+    setStatus({ status: 'working', message: 'Clearing the data…' });
+    try {
+      const engine = await browserEngine();
+      await clearData(engine);
+      setStatus({ status: 'idle' });
+      await settle(engine);
+    } catch (err) {
+      setStatus({ status: 'error', message: err instanceof Error ? err.message : String(err) });
+    }
+  }, [settle]);
+
+  /** Rebuild the pre-aggregates for another zone or other wave settings. */
+  const reprepare = useCallback(async () => {
+    const engine = await browserEngine();
+    if (!report) return;
+    setPrep({ ready: false, error: null });
+    try {
+      const { tz, settings } = frameSettings();
+      await prepareCubes(engine, tz, settings);
+      cubesChanged();
+      setPrep({ ready: true, error: null });
+    } catch (err) {
+      setPrep({ ready: false, error: err instanceof Error ? err.message : String(err) });
+    }
+  }, [report, frameSettings]);
 
   const cancel = useCallback(async () => {
     controller.current?.abort();
@@ -66,5 +211,21 @@ export function useIngest() {
     await engine.cancel();
   }, []);
 
-  return { state, report, version, load, cancel };
+  return {
+    status,
+    report,
+    version,
+    prep,
+    storage,
+    bytes,
+    savedView,
+    started,
+    load,
+    remove,
+    clear,
+    cancel,
+    reprepare,
+    saveView,
+    takeOver,
+  };
 }

@@ -4,16 +4,31 @@
  * and anything invalid or unknown falls back to its default with a notice.
  */
 import { z } from 'zod';
+// No `new Function` probe: the Content-Security-Policy has no 'unsafe-eval'.
+z.config({ jitless: true });
 import { isValidZone } from '../metrics/time-zone.ts';
 import { isCalendarDate } from '../metrics/stats.ts';
 
 const date = z.string().refine(isCalendarDate, 'not a date');
-const label = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:00)?$/);
+/** A bucket label: a real date, with a real hour (00-23) for hour buckets. */
+const label = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T([01]\d|2[0-3]):00)?$/)
+  .refine((s) => isCalendarDate(s.slice(0, 10)), 'not a date');
 const column = z.string().min(1).max(64);
 const value = z.string().max(200);
 
 export const VIEWS = ['data', 'waves', 'mix', 'retention'] as const;
 export type ViewName = (typeof VIEWS)[number];
+
+/** A dated note drawn on every time axis ("2025-01-19: TikTok goes dark"). */
+export const annotationSchema = z.object({
+  at: label,
+  text: z.string().min(1).max(120),
+});
+export type Annotation = z.infer<typeof annotationSchema>;
+
+export const SERIES = ['signups', 'posts', 'authors', 'newcomer_posts'] as const;
 
 export const segmentFilterSchema = z.object({
   table: z.enum(['signups', 'posts']),
@@ -41,6 +56,15 @@ export const viewStateSchema = z.object({
   cohort: z.enum(['day', 'week', 'month']),
   cohorts: z.array(date).max(12),
   tz: z.string().max(64).refine(isValidZone, 'unknown time zone'),
+  /** The series the Waves chart counts and detects waves on. */
+  series: z.enum(SERIES),
+  /** Detect the frame on the filtered series instead of the whole data. */
+  detectInSegment: z.boolean(),
+  /** Retention curves: null = by wave group; a signup column = broken down by its values. */
+  retentionBy: column.nullable(),
+  /** Categories the Content mix shows; null = the default (top of baseline and surge). */
+  mixCategories: z.array(value).max(40).nullable(),
+  annotations: z.array(annotationSchema).max(20),
   fingerprint: z
     .string()
     .regex(/^[0-9a-z-]{1,80}$/)
@@ -70,6 +94,11 @@ export const DEFAULT_STATE: ViewState = {
   cohorts: [],
   tz: 'UTC',
   fingerprint: null,
+  series: 'signups',
+  detectInSegment: false,
+  retentionBy: null,
+  mixCategories: null,
+  annotations: [],
 };
 
 type Key = keyof ViewState;
@@ -96,6 +125,11 @@ const PARAM: Record<Key, string> = {
   cohorts: 'c',
   tz: 'tz',
   fingerprint: 'fp', // `data=` stays free for links that name CSV files to load
+  series: 's',
+  detectInSegment: 'seg',
+  retentionBy: 'rb',
+  mixCategories: 'mc',
+  annotations: 'n',
 };
 
 const NUMERIC: Key[] = ['madMultiplier', 'medianMultiplier', 'wave'];
@@ -117,6 +151,19 @@ function decodeFilter(s: string): unknown {
     return s; // malformed escapes: the schema rejects the raw string
   }
 }
+
+/** Notes travel as `label~text` (text URI-encoded), one `n` per note. */
+function decodeAnnotation(s: string): unknown {
+  const i = s.indexOf('~');
+  if (i < 0) return s;
+  try {
+    return { at: s.slice(0, i), text: decodeURIComponent(s.slice(i + 1)) };
+  } catch {
+    return s;
+  }
+}
+
+const encodeAnnotation = (a: Annotation) => `${a.at}~${encodeURIComponent(a.text)}`;
 
 function encodeFilter(f: ViewState['filters'][number]): string {
   return `${f.table}.${encodeURIComponent(f.column)}:${f.values.map((v) => encodeURIComponent(v)).join('|')}`;
@@ -157,7 +204,18 @@ export function parseViewState(search: string): ParsedState {
     if (all.length === 0) continue;
     let raw: unknown;
     if (key === 'filters') raw = all.map(decodeFilter);
+    else if (key === 'annotations') raw = all.map(decodeAnnotation);
+    else if (key === 'detectInSegment')
+      raw = all[0] === '1' ? true : all[0] === '0' ? false : all[0];
     else if (key === 'cohorts') raw = (all[0] ?? '').split(',').filter(Boolean);
+    else if (key === 'mixCategories')
+      raw = (all[0] ? all[0].split(',') : []).map((v) => {
+        try {
+          return decodeURIComponent(v);
+        } catch {
+          return null;
+        }
+      });
     else if (NUMERIC.includes(key)) raw = all[0] === '' ? null : Number(all[0]);
     else raw = all[0] === '' ? null : all[0];
     const shape = viewStateSchema.shape[key];
@@ -184,7 +242,12 @@ export function serializeViewState(state: ViewState): string {
     if (JSON.stringify(v) === JSON.stringify(d)) continue;
     const name = PARAM[key];
     if (key === 'filters') for (const f of valid.filters) params.append(name, encodeFilter(f));
+    else if (key === 'annotations')
+      for (const a of valid.annotations) params.append(name, encodeAnnotation(a));
+    else if (key === 'detectInSegment') params.set(name, valid.detectInSegment ? '1' : '0');
     else if (key === 'cohorts') params.set(name, valid.cohorts.join(','));
+    else if (key === 'mixCategories')
+      params.set(name, (valid.mixCategories ?? []).map((v) => encodeURIComponent(v)).join(','));
     else params.set(name, v === null ? '' : String(v));
   }
   return params.toString();

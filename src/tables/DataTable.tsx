@@ -1,5 +1,6 @@
 /** A sortable table over @tanstack/react-table, with a formula-safe CSV download. */
 import { useState } from 'react';
+import type { KeyboardEvent } from 'react';
 import {
   flexRender,
   getCoreRowModel,
@@ -18,6 +19,10 @@ export interface DataTableProps<T> {
   csvName?: string;
   testId?: string;
   maxRows?: number;
+  /** Rows can be selected (click, or Enter/Space on the focused row). */
+  onSelectRow?: (index: number) => void;
+  /** The selected row's index in `data`. */
+  selectedRow?: number | null;
 }
 
 export function DataTable<T>(props: DataTableProps<T>) {
@@ -82,7 +87,23 @@ export function DataTable<T>(props: DataTableProps<T>) {
         </thead>
         <tbody>
           {shown.map((r) => (
-            <tr key={r.id}>
+            <tr
+              key={r.id}
+              {...(props.onSelectRow
+                ? {
+                    tabIndex: 0,
+                    className: `selectable${props.selectedRow === r.index ? ' selected' : ''}`,
+                    'aria-current': props.selectedRow === r.index ? ('true' as const) : undefined,
+                    onClick: () => props.onSelectRow?.(r.index),
+                    onKeyDown: (e: KeyboardEvent) => {
+                      if (e.key === 'Enter' || e.key === ' ') {
+                        e.preventDefault();
+                        props.onSelectRow?.(r.index);
+                      }
+                    },
+                  }
+                : {})}
+            >
               {r.getVisibleCells().map((c) => (
                 <td key={c.id}>{flexRender(c.column.columnDef.cell, c.getContext())}</td>
               ))}

@@ -1,12 +1,14 @@
 /**
  * The cohort retention triangle: one row per cohort, one column per period, each cell shaded by
- * retention. Incomplete cells are hatched, italic and starred, with the reason as a tooltip and
- * as an accessible description. A checkbox per row picks the cohort for the curves.
+ * retention on a scale whose top is the highest complete cell. Incomplete cells are hatched,
+ * italic and starred, with the reason as a tooltip and as an accessible description. A checkbox
+ * per row picks the cohort for the curves. Styles (classes `ret-*`, the heat colour per colour
+ * scheme) live in views/retention/retention.css, which the Retention view imports.
  */
-import { useId, useMemo } from 'react';
-import type { CSSProperties } from 'react';
+import { memo, useId, useMemo } from 'react';
 import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import type { ColumnDef, RowSelectionState, Updater } from '@tanstack/react-table';
+import { formatBucket } from '../format/format.ts';
 import type { CohortGranularity } from '../metrics/params.ts';
 import type { RetentionCell } from '../metrics/retention.ts';
 import { cellInterval } from '../metrics/retention.ts';
@@ -15,6 +17,7 @@ import {
   activeCount,
   cellRate,
   count,
+  heatDomain,
   heatStyle,
   incompleteText,
   pct,
@@ -36,21 +39,6 @@ export interface RetentionTriangleProps {
 }
 
 const PERIOD = /^p(\d+)$/;
-const CELL: CSSProperties = {
-  padding: '2px 6px',
-  textAlign: 'right',
-  whiteSpace: 'nowrap',
-  fontVariantNumeric: 'tabular-nums',
-  fontSize: '0.85rem',
-  lineHeight: 1.2,
-  borderBottom: '1px solid var(--border)',
-};
-const STICKY: CSSProperties = {
-  position: 'sticky',
-  left: 0,
-  zIndex: 1,
-  background: 'var(--bg)',
-};
 
 function CellText({ cell, mode }: { cell: RetentionCell; mode: RetentionMode }) {
   return (
@@ -58,19 +46,16 @@ function CellText({ cell, mode }: { cell: RetentionCell; mode: RetentionMode }) 
       {pct(cellRate(cell, mode))}
       {!cell.complete && <span aria-hidden="true">*</span>}
       <br />
-      <span style={{ fontSize: '0.75rem' }}>({count(activeCount(cell, mode))})</span>
+      <span className="ret-count">({count(activeCount(cell, mode))})</span>
     </>
   );
 }
 
-export function RetentionTriangle(props: RetentionTriangleProps) {
+export const RetentionTriangle = memo(function RetentionTriangle(props: RetentionTriangleProps) {
   const { cells, mode, granularity, dataEnd, selected, maxSelected, onSelectedChange } = props;
   const uid = useId();
   const { rows, maxPeriod } = useMemo(() => triangleRows(cells), [cells]);
-  const maxRate = useMemo(
-    () => cells.reduce((m, c) => Math.max(m, cellRate(c, mode)), 0),
-    [cells, mode],
-  );
+  const maxRate = useMemo(() => heatDomain(cells, mode), [cells, mode]);
   const incompletePeriods = useMemo(
     () => [...new Set(cells.filter((c) => !c.complete).map((c) => c.period))],
     [cells],
@@ -79,21 +64,24 @@ export function RetentionTriangle(props: RetentionTriangleProps) {
     () => [
       {
         id: 'cohort',
-        header: 'cohort start',
-        cell: ({ row }) => (
-          <label style={{ display: 'inline-flex', gap: 6, alignItems: 'center' }}>
-            <input
-              type="checkbox"
-              aria-label={`Show cohort ${row.original.cohort_start} in the curves`}
-              checked={row.getIsSelected()}
-              disabled={!row.getCanSelect()}
-              onChange={row.getToggleSelectedHandler()}
-            />
-            {row.original.cohort_start}
-          </label>
-        ),
+        header: 'cohort',
+        cell: ({ row }) => {
+          const label = formatBucket(row.original.cohort_start, granularity);
+          return (
+            <label className="ret-pick">
+              <input
+                type="checkbox"
+                aria-label={`Show cohort ${label} in the curves`}
+                checked={row.getIsSelected()}
+                disabled={!row.getCanSelect()}
+                onChange={row.getToggleSelectedHandler()}
+              />
+              {label}
+            </label>
+          );
+        },
       },
-      { id: 'size', header: 'size', cell: ({ row }) => count(row.original.cohort_size) },
+      { id: 'size', header: 'users', cell: ({ row }) => count(row.original.cohort_size) },
       {
         id: 'periods',
         header: `${granularity}s since signup`,
@@ -133,8 +121,8 @@ export function RetentionTriangle(props: RetentionTriangleProps) {
   const descId = (k: number) => `${uid}-incomplete-${k}`;
 
   return (
-    <div>
-      <div style={{ display: 'flex', gap: 8, alignItems: 'baseline', flexWrap: 'wrap' }}>
+    <div className="ret-triangle">
+      <div className="ret-heading">
         <h3 id={`${uid}-title`}>
           Retention by cohort ({mode === 'on' ? 'active in the period' : 'active in or after it'})
         </h3>
@@ -147,39 +135,41 @@ export function RetentionTriangle(props: RetentionTriangleProps) {
         </button>
       </div>
       <div
-        className="data-table"
+        className={`data-table ret-scroll${rows.length > 16 ? ' ret-tall' : ''}`}
         role="region"
         aria-labelledby={`${uid}-title`}
         tabIndex={0}
-        style={rows.length > 16 ? { maxHeight: '70vh', overflow: 'auto' } : undefined}
       >
         <table
           data-testid="retention-triangle"
-          style={{ width: 'auto', borderCollapse: 'collapse' }}
+          className="ret-table"
           aria-labelledby={`${uid}-title`}
           aria-describedby={`${uid}-legend`}
         >
-          <thead style={{ position: 'sticky', top: 0, zIndex: 2, background: 'var(--bg)' }}>
+          <thead>
             {table.getHeaderGroups().map((hg) => (
               <tr key={hg.id}>
-                {hg.headers.map((h) =>
-                  h.isPlaceholder ? (
-                    <td key={h.id} style={h.column.id === 'cohort' ? STICKY : undefined} />
+                {hg.headers.map((h) => {
+                  const cls = [
+                    h.column.id === 'cohort' ? 'ret-sticky' : '',
+                    PERIOD.test(h.column.id) ? 'ret-num' : '',
+                    h.colSpan > 1 ? 'ret-span' : '',
+                  ]
+                    .filter(Boolean)
+                    .join(' ');
+                  return h.isPlaceholder ? (
+                    <td key={h.id} className={cls || undefined} />
                   ) : (
                     <th
                       key={h.id}
                       scope={h.colSpan > 1 ? 'colgroup' : 'col'}
                       colSpan={h.colSpan}
-                      style={{
-                        ...(PERIOD.test(h.column.id) ? { textAlign: 'right' } : {}),
-                        ...(h.column.id === 'cohort' ? STICKY : {}),
-                        ...(h.colSpan > 1 ? { textAlign: 'center' } : {}),
-                      }}
+                      className={cls || undefined}
                     >
                       {flexRender(h.column.columnDef.header, h.getContext())}
                     </th>
-                  ),
-                )}
+                  );
+                })}
               </tr>
             ))}
           </thead>
@@ -190,19 +180,24 @@ export function RetentionTriangle(props: RetentionTriangleProps) {
                   const content = flexRender(c.column.columnDef.cell, c.getContext());
                   if (c.column.id === 'cohort')
                     return (
-                      <th key={c.id} scope="row" style={{ ...STICKY, whiteSpace: 'nowrap' }}>
+                      <th key={c.id} scope="row" className="ret-sticky">
                         {content}
                       </th>
                     );
                   const m = PERIOD.exec(c.column.id);
-                  if (!m) return <td key={c.id}>{content}</td>;
+                  if (!m)
+                    return (
+                      <td key={c.id} className="ret-num">
+                        {content}
+                      </td>
+                    );
                   const k = Number(m[1]);
                   const cell = row.original.cells[k];
                   // Beyond the data's end: an empty cell, no value to shade.
-                  if (!cell) return <td key={c.id} style={CELL} />;
+                  if (!cell) return <td key={c.id} className="ret-cell ret-empty" />;
                   const ci = cellInterval(cell, mode);
                   const tip = cell.complete
-                    ? `${row.id}, period ${k}: ${count(activeCount(cell, mode))} of ${count(cell.cohort_size)} users (95% CI ${pct(ci?.low)}–${pct(ci?.high)})`
+                    ? `Cohort ${formatBucket(row.id, granularity)}, period ${k}: ${count(activeCount(cell, mode))} of ${count(cell.cohort_size)} users (95% CI ${pct(ci?.low)}–${pct(ci?.high)})`
                     : incompleteText(k, granularity, dataEnd);
                   return (
                     <td
@@ -212,10 +207,8 @@ export function RetentionTriangle(props: RetentionTriangleProps) {
                       data-complete={String(cell.complete)}
                       title={tip}
                       aria-describedby={cell.complete ? undefined : descId(k)}
-                      style={{
-                        ...CELL,
-                        ...heatStyle(cellRate(cell, mode), maxRate, cell.complete),
-                      }}
+                      className={`ret-cell${cell.complete ? '' : ' ret-incomplete'}`}
+                      style={heatStyle(cellRate(cell, mode), maxRate)}
                     >
                       {content}
                     </td>
@@ -233,12 +226,22 @@ export function RetentionTriangle(props: RetentionTriangleProps) {
           </span>
         ))}
       </div>
-      <p id={`${uid}-legend`} className="muted" style={{ fontSize: '0.85rem' }}>
-        Darker cells retain more users (the darkest is {pct(maxRate)}); counts in brackets. *
-        Incomplete (hatched): the period ends at or after the last, partial {granularity} of the
-        data (data ends {dataEnd}), so it is left out of the averages. Pick up to {maxSelected}{' '}
-        cohorts to draw their curves.
-      </p>
+      <div id={`${uid}-legend`} className="muted ret-legend">
+        <p className="ret-key">
+          <span>0%</span>
+          <span className="ret-key-bar" aria-hidden="true" style={heatStyle(1, 1)} />
+          <span>{maxRate > 0 ? pct(maxRate) : 'no complete cell yet'}</span>
+        </p>
+        <p>
+          <span className="ret-scheme-light">Darker</span>
+          <span className="ret-scheme-dark">Brighter, more saturated</span> cells retain more users;
+          the scale runs from 0% to the highest complete cell ({pct(maxRate)}), and incomplete cells
+          above it are drawn at its colour. Counts of retained users in brackets. * Incomplete
+          (hatched): the period ends at or after the last, partial {granularity} of the data (data
+          ends {dataEnd}), so it is left out of the averages and the scale. Tick up to {maxSelected}{' '}
+          cohorts to draw their own curves.
+        </p>
+      </div>
     </div>
   );
-}
+});

@@ -1,33 +1,54 @@
-/** Columns of the top-movers table. Shares are stored as percentages so the CSV matches the headers. */
+/**
+ * Columns of the top-movers table. Shares are kept as percentages so the CSV matches the headers;
+ * the screen shows them through the app's formatters, and the category with its chart colour.
+ */
+import { createElement } from 'react';
 import type { ColumnDef } from '@tanstack/react-table';
 import type { Mover } from '../metrics/drift.ts';
+import { formatPercent, formatPoints, humanLabel } from '../format/format.ts';
 
-/** A percentage-point change with its sign and one decimal; a change that rounds to 0 is "0.0". */
-export function signedPp(pp: number): string {
-  const r = Math.round(pp * 10) / 10;
-  if (r === 0) return '0.0';
-  return `${r > 0 ? '+' : '-'}${Math.abs(r).toFixed(1)}`;
+/** Columns for the movers table; `colorOf` gives each category its colour in the charts. */
+export function moverColumns(colorOf?: (category: string) => string): ColumnDef<Mover, unknown>[] {
+  return [
+    {
+      id: 'category',
+      header: humanLabel('category'),
+      accessorKey: 'category',
+      cell: (c) => {
+        const name = c.getValue() as string;
+        if (!colorOf) return name;
+        return createElement(
+          'span',
+          { className: 'category-cell' },
+          createElement('span', {
+            className: 'swatch',
+            style: { background: colorOf(name) },
+            'aria-hidden': true,
+          }),
+          name,
+        );
+      },
+    },
+    {
+      id: 'baseline_share_pct',
+      header: humanLabel('baseline_share_pct'),
+      accessorFn: (m) => m.baseline_share * 100,
+      cell: (c) => formatPercent((c.getValue() as number) / 100),
+    },
+    {
+      id: 'window_share_pct',
+      header: humanLabel('window_share_pct'),
+      accessorFn: (m) => m.window_share * 100,
+      cell: (c) => formatPercent((c.getValue() as number) / 100),
+    },
+    {
+      id: 'change_pp',
+      header: humanLabel('change_pp'),
+      accessorKey: 'change_pp',
+      cell: (c) => formatPoints(c.getValue() as number),
+    },
+  ];
 }
 
-const pct = (v: unknown) => `${(v as number).toFixed(1)}%`;
-
-export const MOVER_COLUMNS: ColumnDef<Mover, unknown>[] = [
-  { header: 'category', accessorKey: 'category' },
-  {
-    id: 'baseline_share_pct',
-    header: 'baseline share %',
-    accessorFn: (m) => m.baseline_share * 100,
-    cell: (c) => pct(c.getValue()),
-  },
-  {
-    id: 'window_share_pct',
-    header: 'window share %',
-    accessorFn: (m) => m.window_share * 100,
-    cell: (c) => pct(c.getValue()),
-  },
-  {
-    header: 'change (pp)',
-    accessorKey: 'change_pp',
-    cell: (c) => signedPp(c.getValue() as number),
-  },
-];
+/** The columns without colour swatches. */
+export const MOVER_COLUMNS: ColumnDef<Mover, unknown>[] = moverColumns();

@@ -1,5 +1,9 @@
-/** Pure helpers of the retention triangle: rows by cohort, cell values, heat colours, CSV. */
+/**
+ * Pure helpers of the retention triangle: rows by cohort, cell values, the colour scale (its
+ * domain taken from complete cells only), the period-0 note and the CSV download.
+ */
 import type { CSSProperties } from 'react';
+import { exportValue, formatCount, formatPercent, humanLabel } from '../format/format.ts';
 import type { CohortGranularity } from '../metrics/params.ts';
 import type { RetentionCell } from '../metrics/retention.ts';
 import { toSafeCsv } from '../share/csv-export.ts';
@@ -42,40 +46,92 @@ export function cellRate(cell: RetentionCell, mode: RetentionMode): number {
   return cell.cohort_size > 0 ? activeCount(cell, mode) / cell.cohort_size : 0;
 }
 
-export function pct(x: number | null | undefined, digits = 1): string {
-  return x === null || x === undefined || !Number.isFinite(x)
-    ? '—'
-    : `${(x * 100).toFixed(digits)}%`;
-}
+/** A share for people ("35.2%"), '—' when missing. */
+export const pct = (x: number | null | undefined, digits = 1): string => formatPercent(x, digits);
 
-export const count = (n: number) => n.toLocaleString('en-US');
+/** A count for people ("1,204"). */
+export const count = (n: number): string => formatCount(n);
 
 /**
- * The heat colour mixes the accent into the page background, linear in retention relative to
- * the table's highest cell, capped at 75% so the theme's own text colour keeps at least 4.5:1
- * contrast both on white (light theme) and on #0d1117 (dark theme).
+ * The top of the colour scale: the highest retention among complete cells. Incomplete cells
+ * (few days of a partial bucket, small and noisy) never set it; they are drawn clamped to it.
+ * 0 when no cell is complete yet.
  */
-const HEAT = '#0072B2';
-const MAX_MIX = 75;
-
-export function heatStyle(rate: number, maxRate: number, complete: boolean): CSSProperties {
-  const mix = maxRate > 0 ? Math.round(MAX_MIX * Math.min(1, Math.max(0, rate / maxRate))) : 0;
-  const fill = `color-mix(in srgb, ${HEAT} ${mix}%, var(--bg))`;
-  return {
-    background: complete
-      ? fill
-      : `repeating-linear-gradient(135deg, transparent 0 5px, color-mix(in srgb, var(--fg) 22%, transparent) 5px 7px), ${fill}`,
-    color: 'var(--fg)',
-    fontStyle: complete ? 'normal' : 'italic',
-  };
+export function heatDomain(cells: readonly RetentionCell[], mode: RetentionMode): number {
+  let max = 0;
+  for (const c of cells)
+    if (c.complete && c.cohort_size > 0) max = Math.max(max, cellRate(c, mode));
+  return max;
 }
 
-/** Why an incomplete cell is left out of the averages. */
+/**
+ * How much of the heat colour a cell gets, in percent: linear in retention relative to the
+ * domain's top, capped at `MAX_MIX` so the theme's text keeps at least 4.5:1 contrast on the
+ * strongest cell in both colour schemes (retention.css sets the heat colour per scheme).
+ */
+export const MAX_MIX = 75;
+
+export function heatLevel(rate: number, max: number): number {
+  if (!(max > 0) || !Number.isFinite(rate)) return 0;
+  return Math.round(MAX_MIX * Math.min(1, Math.max(0, rate / max)));
+}
+
+/** The cell's share of the heat colour, as the custom property retention.css mixes with. */
+export function heatStyle(rate: number, max: number): CSSProperties {
+  return { '--ret-mix': `${heatLevel(rate, max)}%` } as CSSProperties;
+}
+
+/** Why an incomplete cell is left out of the averages and the colour scale. */
 export function incompleteText(period: number, g: CohortGranularity, dataEnd: string): string {
-  return `Incomplete: period ${period} of this cohort ends at or after the last, partial ${g} of the data (data ends ${dataEnd})`;
+  return `Incomplete: period ${period} of this cohort ends at or after the last, partial ${g} of the data (data ends ${dataEnd}), so it is left out of the averages and the colour scale`;
 }
 
-const CSV_HEADERS = [
+export interface PeriodZeroShortfall {
+  /** Cohorts whose period 0 is below 100% under the mode. */
+  below: number;
+  /** Cohorts with users. */
+  cohorts: number;
+  /** Period-0 retention over all cohorts (users active in period 0 / users). */
+  rate: number;
+}
+
+/**
+ * When period 0 is below 100% in some cohort: users who signed up but posted only in a later
+ * period, or never ("On"), or never posted at all ("On or after"), are not active in period 0.
+ * null when every cohort's period 0 is 100% (or there are no users), so no note is needed.
+ */
+export function periodZeroShortfall(
+  cells: readonly RetentionCell[],
+  mode: RetentionMode,
+): PeriodZeroShortfall | null {
+  let below = 0;
+  let cohorts = 0;
+  let active = 0;
+  let size = 0;
+  for (const c of cells) {
+    if (c.period !== 0 || c.cohort_size <= 0) continue;
+    cohorts++;
+    active += activeCount(c, mode);
+    size += c.cohort_size;
+    if (activeCount(c, mode) < c.cohort_size) below++;
+  }
+  return below > 0 ? { below, cohorts, rate: active / size } : null;
+}
+
+/** The note shown next to the triangle and the curves when period 0 is below 100%. */
+export function periodZeroNote(
+  s: PeriodZeroShortfall,
+  mode: RetentionMode,
+  g: CohortGranularity,
+): string {
+  const where = s.below === s.cohorts ? `in every cohort` : `in ${s.below} of ${s.cohorts} cohorts`;
+  const head = `Period 0 is below 100% ${where} (${pct(s.rate)} overall).`;
+  return mode === 'on'
+    ? `${head} Under “On” period 0 counts users who posted in their signup ${g}; users who signed up but posted only in a later ${g}, or never, are not active in period 0.`
+    : `${head} Under “On or after” period 0 counts users who posted at any time after signing up; users who never posted are not counted.`;
+}
+
+const CSV_COLUMNS = [
   'cohort_start',
   'cohort_size',
   'period',
@@ -84,21 +140,21 @@ const CSV_HEADERS = [
   'active_on_or_after',
   'retention_on_or_after',
   'complete',
-];
+] as const;
 
-/** Every cell, both modes, one line each. */
+/** Every cell, both modes, one line each, with headers people can read. */
 export function triangleCsv(cells: readonly RetentionCell[]): string {
   return toSafeCsv(
-    CSV_HEADERS,
+    CSV_COLUMNS.map(humanLabel),
     cells.map((c) => [
       c.cohort_start,
-      c.cohort_size,
+      exportValue(c.cohort_size, 'count'),
       c.period,
-      c.active_users,
-      c.retention,
-      c.active_on_or_after,
-      cellRate(c, 'on_or_after'),
-      c.complete,
+      exportValue(c.active_users, 'count'),
+      exportValue(cellRate(c, 'on'), 'share'),
+      exportValue(c.active_on_or_after, 'count'),
+      exportValue(cellRate(c, 'on_or_after'), 'share'),
+      c.complete ? 'yes' : 'no',
     ]),
   );
 }

@@ -19,6 +19,15 @@ describe('view state in the URL', () => {
       cohorts: ['2025-01-01', '2025-02-01'],
       tz: 'Asia/Shanghai',
       fingerprint: 'v1-2s-1p-0123456789ab',
+      series: 'authors',
+      detectInSegment: true,
+      retentionBy: 'country',
+      mixCategories: ['cats', 'a,b', "it's ~ 100%"],
+      annotations: [
+        { at: '2025-01-19', text: 'TikTok goes dark ~ 12h' },
+        { at: '2025-01-20T14:00', text: 'Back: "restored", 100% & more' },
+      ],
+      surgeStart: '2025-01-13T05:00',
     };
     const parsed = parseViewState(serializeViewState(state));
     expect(parsed).toEqual({ state, notices: [] });
@@ -37,6 +46,9 @@ describe('view state in the URL', () => {
       ['k', 'm', 'wave', 'c', 'rm', 'tz'],
     ],
     ['bad dates', 'from=2025-02-30&to=yesterday', ['from', 'to']],
+    ['impossible surge starts', 'surge=2025-01-13T25:00', ['surge']],
+    ['impossible month', 'surge=2025-99-01', ['surge']],
+    ['bad notes and series', 'n=nonsense&n=2025-13-01~x&s=likes&seg=yes', ['n', 's', 'seg']],
     ['malformed filter', 'f=country=US&f=signups.x:%E0%A4%A', ['f']],
   ])('%s: each bad field falls back to its default with a notice', (_, search, names) => {
     const { state, notices } = parseViewState(search);

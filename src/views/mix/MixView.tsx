@@ -1,29 +1,44 @@
-/** Content-mix drift: category shares per author group, drift from the baseline, top movers. */
+/**
+ * Content mix and drift: category shares per author group as small multiples on one time axis,
+ * the drift of each group's mix from the baseline below them, and the top movers between the
+ * baseline and a window (metrics.md "Content mix and drift"). Each category keeps one colour for
+ * the data (its rank in posts over the whole data); the analyst picks the categories drawn and
+ * everything else is "Other".
+ */
 import { useMemo } from 'react';
+import { useFrame } from '../../hooks/use-analysis.ts';
 import { driftFromMix, topMovers } from '../../metrics/drift.ts';
-import { contentMix, windowMix } from '../../metrics/mix.ts';
-import { ensureMixCube } from '../../metrics/mix-cube.ts';
 import { AUTHOR_GROUPS } from '../../metrics/params.ts';
 import type { AuthorGroup } from '../../metrics/params.ts';
-import { baselineWindow } from '../../metrics/waves.ts';
 import type { ViewState } from '../../state/view-state.ts';
-import { ctxKey, useWaves } from '../../app/use-analysis.ts';
-import { useQuery } from '../../app/use-query.ts';
-import { MixAreaChart, pivotMix } from '../../charts/MixAreaChart.tsx';
-import {
-  DriftChart,
-  GROUP_LABELS,
-  lastCompleteDrift,
-  pivotDrift,
-} from '../../charts/DriftChart.tsx';
-import { completeBefore, defaultMoversWindow } from '../../charts/mix-buckets.ts';
+import { formatBucket, numberFormat } from '../../format/format.ts';
 import { ChartFrame } from '../../charts/ChartFrame.tsx';
+import { DriftChart } from '../../charts/DriftChart.tsx';
+import { MixAreaChart } from '../../charts/MixAreaChart.tsx';
+import {
+  DEFAULT_TOP,
+  GROUP_LABELS,
+  binMixRows,
+  completeBefore,
+  defaultCategories,
+  driftPoints,
+  inRankOrder,
+  lastCompleteDrift,
+  mixAxis,
+  notesOnAxis,
+  pivotMix,
+} from '../../charts/mix-buckets.ts';
+import { DateField } from '../../components/fields.tsx';
 import { describeFilters } from '../../share/chart-export.ts';
-import { MOVER_COLUMNS } from '../../tables/movers-columns.ts';
 import { DataTable } from '../../tables/DataTable.tsx';
+import { moverColumns } from '../../tables/movers-columns.ts';
 import { Status } from '../Status.tsx';
-import { SignupsStatus } from '../SignupsStatus.tsx';
 import type { ViewProps } from '../view-props.ts';
+import { CategoryPicker, MAX_NAME } from './CategoryPicker.tsx';
+import type { CategoryOption } from './CategoryPicker.tsx';
+import { MixLegend } from './MixLegend.tsx';
+import { useCategoryRanking, useMixQueries } from './use-mix-data.ts';
+import './mix.css';
 
 const POSSESSIVE: Record<AuthorGroup, string> = {
   all: "All authors'",
@@ -31,64 +46,110 @@ const POSSESSIVE: Record<AuthorGroup, string> = {
   existing: "Existing authors'",
 };
 
+const TITLE: Record<AuthorGroup, string> = {
+  all: 'All authors',
+  new: 'Newcomers',
+  existing: 'Existing authors',
+};
+
+const twoDigits = numberFormat({ minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 export function MixView(props: ViewProps) {
   const { ctx, state, update } = props;
   const g = state.granularity;
-  const { series, waves, settings, surgeStart } = useWaves(ctx, state);
-  // The baseline and movers windows set their own dates, so the date range is not part of them.
-  const unranged = useMemo(
-    () => ({ ...ctx, filters: { ...ctx.filters, from: null, to: null } }),
-    [ctx],
-  );
-  const ready = Boolean(series.data) && !series.isLoading;
-  const base = series.data ? baselineWindow(series.data, settings) : null;
-  const fallback = defaultMoversWindow(waves, ctx, g);
-  const win = { from: state.moversFrom ?? fallback.from, to: state.moversTo ?? fallback.to };
-  const winValid = win.from <= win.to;
+  const frame = useFrame(ctx, state);
+  const ranking = useCategoryRanking(ctx);
+  const { ranked, colorOf } = ranking;
+  const q = useMixQueries(ctx, g, frame, state.moversFrom, state.moversTo);
+  const { mix, baseline, surge, movers } = q;
+  const rows = mix.data?.rows;
 
-  const mix = useQuery(
-    `mix:${ctxKey(ctx)}:${g}:${surgeStart}`,
-    async (engine) =>
-      contentMix(engine, ctx, g, surgeStart, await ensureMixCube(engine, ctx, surgeStart)),
-    ready,
-  );
-  const baseline = useQuery(
-    `mix-window:${ctxKey(unranged)}:${base?.from}:${base?.to}`,
-    async (engine) =>
-      windowMix(
-        engine,
-        unranged,
-        base as { from: string; to: string },
-        await ensureMixCube(engine, unranged, surgeStart),
-      ),
-    ready && base !== null,
-  );
-  const moversWin = useQuery(
-    `mix-window:${ctxKey(unranged)}:${win.from}:${win.to}`,
-    async (engine) =>
-      windowMix(engine, unranged, win, await ensureMixCube(engine, unranged, surgeStart)),
-    ready && winValid,
-  );
+  // The categories drawn: the state's (those this data has), else the default union.
+  const defaults = useMemo(() => {
+    if (!baseline.data || !surge.data) return null;
+    const union = defaultCategories(baseline.data, surge.data);
+    return union.length > 0 ? union : ranked.slice(0, 2 * DEFAULT_TOP);
+  }, [baseline.data, surge.data, ranked]);
+  const known = useMemo(() => new Set(ranked), [ranked]);
+  const fromState = state.mixCategories;
+  const chosen = useMemo(() => {
+    const raw = fromState ?? defaults;
+    if (!raw || !ranking.result.data) return null;
+    return inRankOrder(
+      raw.filter((c) => known.has(c)),
+      ranked,
+    );
+  }, [fromState, defaults, known, ranked, ranking.result.data]);
+  const unknown = fromState ? fromState.filter((c) => !known.has(c)).length : 0;
 
+  const axis = useMemo(() => (mix.data ? mixAxis(mix.data.rows, mix.data.g) : null), [mix.data]);
   const pivot = useMemo(
-    () => (mix.data ? pivotMix(mix.data, state.group) : null),
-    [mix.data, state.group],
+    () => (rows && axis && chosen ? pivotMix(rows, chosen, axis) : null),
+    [rows, axis, chosen],
+  );
+  const notes = useMemo(
+    () => (axis ? notesOnAxis(axis, state.annotations) : []),
+    [axis, state.annotations],
   );
   const drift = useMemo(
-    () => (mix.data && baseline.data ? driftFromMix(mix.data, baseline.data) : null),
-    [mix.data, baseline.data],
+    () => (rows && baseline.data ? driftFromMix(rows, baseline.data) : null),
+    [rows, baseline.data],
   );
-  const driftPivot = useMemo(() => (drift ? pivotDrift(drift) : null), [drift]);
-  const latest = drift ? lastCompleteDrift(drift, state.group, completeBefore(ctx, g)) : null;
-  const movers = useMemo(
-    () => (baseline.data && moversWin.data ? topMovers(baseline.data, moversWin.data) : null),
-    [baseline.data, moversWin.data],
+  const drawnDrift = useMemo(() => {
+    if (!rows || !axis || !baseline.data || !drift) return null;
+    // Binned points get the divergence of their summed mix, like the areas above them.
+    const binned = axis.step === 1 ? drift : driftFromMix(binMixRows(rows, axis), baseline.data);
+    return driftPoints(binned, axis);
+  }, [rows, axis, baseline.data, drift]);
+  const dataG = mix.data?.g ?? g;
+  const moverRows = useMemo(
+    () => (baseline.data && movers.data ? topMovers(baseline.data, movers.data) : null),
+    [baseline.data, movers.data],
   );
-  const groupLabel = GROUP_LABELS[state.group];
+  const moverCols = useMemo(() => moverColumns(colorOf), [colorOf]);
+
+  // Posts per category in the charts' filters and range, for the picker; every category listed.
+  const options = useMemo<CategoryOption[]>(() => {
+    const inView = new Map<string, number>();
+    for (const r of rows ?? [])
+      if (r.group === 'all')
+        inView.set(r.category, (inView.get(r.category) ?? 0) + Number(r.posts));
+    const order = new Map(ranked.map((c, i) => [c, i]));
+    return ranked
+      .map((category) => ({ category, posts: inView.get(category) ?? 0 }))
+      .sort(
+        (a, b) => b.posts - a.posts || (order.get(a.category) ?? 0) - (order.get(b.category) ?? 0),
+      );
+  }, [rows, ranked]);
+
+  const hasSurge = mix.data ? mix.data.surgeUtcMs !== null : frame.surgeStart !== null;
+  const groups: readonly AuthorGroup[] = hasSurge ? AUTHOR_GROUPS : ['all', 'existing'];
+  const base = q.baselineWindow;
+  const win = q.moversWindow;
+  const winValid = win.from <= win.to;
+  // Without a surge start there are no newcomers: the summary speaks for all authors then.
+  const group: AuthorGroup = !hasSurge && state.group === 'new' ? 'all' : state.group;
+  const groupLabel = GROUP_LABELS[group];
+  const latest = drift ? lastCompleteDrift(drift, group, completeBefore(ctx, dataG)) : null;
+  const loadingMix =
+    frame.pending ||
+    mix.isLoading ||
+    ranking.result.isLoading ||
+    (fromState === null && (baseline.isLoading || surge.isLoading));
+  const mixError = frame.all.error ?? frame.mine.error ?? mix.error ?? ranking.result.error ?? null;
+  const defaultsError = fromState === null ? (baseline.error ?? surge.error) : null;
+  const surgeSource = `${state.tz}, ${state.surgeStart ? 'set by hand' : "the first wave's start"}${frame.inSegment ? ', detected in this segment' : ''}`;
+  const driftGroups = useMemo(
+    () => drawnDrift?.groups.filter((grp) => hasSurge || grp !== 'new') ?? [],
+    [drawnDrift, hasSurge],
+  );
+  // The Authors line of the filters names the group each chart shows (none for the drift chart).
+  const filtersFor = (grp: AuthorGroup | null) =>
+    grp ? describeFilters({ ...state, group: grp }) : describeFilters({ ...state, view: 'data' });
 
   return (
-    <section aria-labelledby="mix-title" className="view">
-      <h2 id="mix-title">Content-mix drift</h2>
+    <section aria-labelledby="mix-title" className="view mix-view">
+      <h2 id="mix-title">Content mix and drift</h2>
       <div className="controls" role="group" aria-label="Mix settings">
         <label>
           Granularity{' '}
@@ -102,125 +163,178 @@ export function MixView(props: ViewProps) {
             <option value="month">month</option>
           </select>
         </label>
+      </div>
+      <p className="summary" data-testid="surge-summary">
+        {frame.pending ? (
+          'Finding the surge start…'
+        ) : frame.surgeStart ? (
+          <>
+            Surge start in force:{' '}
+            <strong data-testid="surge-start">{formatBucket(frame.surgeStart)}</strong> (
+            {surgeSource}); authors who signed up at or after it count as newcomers, everyone else
+            (authors missing from the signups included) as existing authors.
+          </>
+        ) : (
+          <>
+            No surge start: no wave was detected and none is set, so every author counts as an
+            existing author. Only all and existing authors are shown.
+          </>
+        )}
+      </p>
+
+      {ranking.result.data && chosen && (
+        <details className="category-picker-details">
+          <summary>
+            Categories: {chosen.length} shown of {ranked.length}
+            {fromState === null ? ' (default)' : ''}, the rest as Other
+          </summary>
+          <CategoryPicker
+            options={options}
+            chosen={chosen}
+            isDefault={fromState === null}
+            colorOf={colorOf}
+            onChange={(next) =>
+              update(
+                {
+                  mixCategories:
+                    next === null
+                      ? null
+                      : inRankOrder(
+                          next.filter((c) => c.length <= MAX_NAME),
+                          ranked,
+                        ),
+                },
+                next !== null,
+              )
+            }
+          />
+        </details>
+      )}
+      {unknown > 0 && (
+        <p className="notice" role="status">
+          {unknown === 1 ? 'One chosen category is' : `${unknown} chosen categories are`} not in
+          this data and {unknown === 1 ? 'is' : 'are'} left out.
+        </p>
+      )}
+
+      <h3>Category shares by author group</h3>
+      <Status
+        isLoading={loadingMix}
+        hasData={Boolean(pivot)}
+        error={mixError ?? defaultsError}
+        empty={rows?.length === 0}
+        emptyText="No posts match these filters."
+      >
+        {pivot && axis && (
+          <>
+            <MixLegend series={pivot.series} colorOf={colorOf} />
+            <div className="mix-multiples" data-columns={groups.length}>
+              {groups.map((grp) => {
+                const points = pivot.groups[grp];
+                return (
+                  <div className="mix-multiple" key={grp}>
+                    <h4>{TITLE[grp]}</h4>
+                    {points.length === 0 ? (
+                      <p className="empty">No posts by {GROUP_LABELS[grp]} match these filters.</p>
+                    ) : (
+                      <ChartFrame
+                        title={`Category shares, ${GROUP_LABELS[grp]}`}
+                        filters={filtersFor(grp)}
+                        fileName={`category-shares-${grp}`}
+                        ariaLabel={`Category shares of posts by ${GROUP_LABELS[grp]} over time`}
+                        busy={loadingMix}
+                      >
+                        <MixAreaChart
+                          axis={axis}
+                          points={points}
+                          series={pivot.series}
+                          colorOf={colorOf}
+                          notes={notes}
+                          groupLabel={GROUP_LABELS[grp]}
+                        />
+                      </ChartFrame>
+                    )}
+                  </div>
+                );
+              })}
+            </div>
+          </>
+        )}
+      </Status>
+
+      <h3>Drift from the baseline</h3>
+      <Status
+        isLoading={frame.pending || mix.isLoading || baseline.isLoading}
+        hasData={Boolean(drawnDrift)}
+        error={mixError ?? baseline.error}
+        empty={!base || baseline.data?.length === 0 || drift?.length === 0}
+        emptyText={
+          !base
+            ? 'No baseline window: no signups are loaded.'
+            : baseline.data?.length === 0
+              ? `The baseline window (${base.from} to ${base.to}) holds no posts, so there is nothing to compare with.`
+              : 'No posts match these filters.'
+        }
+      >
         <fieldset className="segment-filter">
-          <legend>Author group</legend>
+          <legend>Summary for</legend>
           {AUTHOR_GROUPS.map((grp) => (
             <label key={grp}>
               <input
                 type="radio"
                 name="mix-group"
                 value={grp}
-                checked={state.group === grp}
+                checked={group === grp}
+                disabled={grp === 'new' && !hasSurge}
                 onChange={() => update({ group: grp })}
               />{' '}
               {GROUP_LABELS[grp]}
             </label>
           ))}
         </fieldset>
-      </div>
-      <SignupsStatus series={series}>
-        <p className="summary" data-testid="surge-summary">
-          {surgeStart ? (
-            <>
-              Surge start in force:{' '}
-              <strong data-testid="surge-start">{surgeStart.replace('T', ' ')}</strong> (
-              {state.surgeStart ? 'set in the link' : "the first wave's start"}). Authors who signed
-              up at or after it count as newcomers.
-            </>
-          ) : (
-            'No wave detected, so every author counts as existing.'
-          )}
-        </p>
-      </SignupsStatus>
-
-      <h3>Category shares, {groupLabel}</h3>
-      <Status
-        isLoading={mix.isLoading || series.isLoading}
-        hasData={Boolean(mix.data)}
-        error={mix.error}
-        empty={mix.data?.length === 0 || pivot?.buckets.length === 0}
-        emptyText={
-          mix.data?.length === 0
-            ? 'No posts match these filters.'
-            : !surgeStart && state.group === 'new'
-              ? 'With no surge start there are no newcomers; choose all or existing authors.'
-              : `No posts by ${groupLabel} match these filters.`
-        }
-      >
-        {pivot && (
-          <ChartFrame
-            title={`Category shares, ${groupLabel}`}
-            filters={describeFilters(state)}
-            fileName={`category-shares-${state.group}`}
-            ariaLabel={`Category shares of posts by ${groupLabel}`}
-          >
-            <MixAreaChart pivot={pivot} />
-          </ChartFrame>
-        )}
-      </Status>
-
-      <h3>Drift from the baseline</h3>
-      <Status
-        isLoading={mix.isLoading || baseline.isLoading || series.isLoading}
-        hasData={Boolean(drift)}
-        error={mix.error ?? baseline.error}
-        empty={baseline.data?.length === 0 || drift?.length === 0}
-        emptyText={
-          baseline.data?.length === 0
-            ? `The baseline window (${base?.from} to ${base?.to}) holds no posts, so there is nothing to compare with.`
-            : 'No posts match these filters.'
-        }
-      >
         <p className="summary" data-testid="drift-summary">
           {latest ? (
             <>
-              {POSSESSIVE[state.group]} mix in the last complete bucket (
-              {latest.bucket_start.replace('T', ' ')}) diverges{' '}
-              <strong data-testid="drift-latest">{latest.jsd.toFixed(2)}</strong> from the baseline
+              {POSSESSIVE[group]} mix in the last complete bucket (
+              {formatBucket(latest.bucket_start, dataG)}) diverges{' '}
+              <strong data-testid="drift-latest">{twoDigits.format(latest.jsd)}</strong> from the
+              baseline
             </>
           ) : (
             <>No complete bucket has posts by {groupLabel} to compare with the baseline</>
           )}{' '}
           (posts from {base?.from} to {base?.to}; 0 = the same mix, 1 = no category in common).
         </p>
-        {driftPivot && (
+        {drawnDrift && axis && (
           <ChartFrame
             title="Drift from the baseline"
-            filters={describeFilters(state)}
+            filters={filtersFor(null)}
             fileName="drift"
-            ariaLabel="Drift from the baseline mix (JSD) by author group"
+            ariaLabel="Drift of each author group's mix from the baseline mix (JSD) over time"
+            busy={mix.isLoading || baseline.isLoading}
           >
-            <DriftChart points={driftPivot.points} groups={driftPivot.groups} />
+            <DriftChart axis={axis} points={drawnDrift.points} groups={driftGroups} notes={notes} />
           </ChartFrame>
         )}
       </Status>
 
       <h3>Top movers</h3>
       <div className="controls" role="group" aria-label="Movers window">
-        <label>
-          Movers from{' '}
-          <input
-            type="date"
-            value={win.from}
-            onChange={(e) => update({ moversFrom: e.target.value || null })}
-          />
-        </label>
-        <label>
-          Movers to{' '}
-          <input
-            type="date"
-            value={win.to}
-            onChange={(e) => update({ moversTo: e.target.value || null })}
-          />
-        </label>
-        {(state.moversFrom || state.moversTo) && (
+        <DateField
+          label="Movers from"
+          value={win.from}
+          onChange={(v) => update({ moversFrom: v })}
+        />
+        <DateField label="Movers to" value={win.to} onChange={(v) => update({ moversTo: v })} />
+        {state.moversFrom || state.moversTo ? (
           <button type="button" onClick={() => update({ moversFrom: null, moversTo: null })}>
             Reset window
           </button>
-        )}
-        {!state.moversFrom && !state.moversTo && (
+        ) : (
           <span className="muted">
-            {waves?.waves[0] ? 'Default: the first wave.' : 'Default: the last 14 days of data.'}
+            {frame.frame?.waves[0]
+              ? "Default: the first wave's dates."
+              : 'Default: the last 14 days of data.'}
           </span>
         )}
       </div>
@@ -230,16 +344,16 @@ export function MixView(props: ViewProps) {
         </p>
       ) : (
         <Status
-          isLoading={baseline.isLoading || moversWin.isLoading || series.isLoading}
-          hasData={Boolean(movers)}
-          error={baseline.error ?? moversWin.error}
-          empty={moversWin.data?.length === 0}
+          isLoading={frame.pending || baseline.isLoading || movers.isLoading}
+          hasData={Boolean(moverRows)}
+          error={baseline.error ?? movers.error}
+          empty={movers.data?.length === 0}
           emptyText={`No posts from ${win.from} to ${win.to}.`}
         >
           <DataTable
             caption={`Category share change from the baseline (${base?.from} to ${base?.to}) to ${win.from} to ${win.to}`}
-            columns={MOVER_COLUMNS}
-            data={movers ?? []}
+            columns={moverCols}
+            data={moverRows ?? []}
             csvName={`movers-${win.from}-${win.to}.csv`}
             testId="movers-table"
           />

@@ -1,164 +1,134 @@
-/** Cohort retention: the triangle heatmap, chosen cohorts' curves, surge vs pre-surge averages. */
-import { useMemo } from 'react';
-import { averageCurve, retention, splitCohorts } from '../../metrics/retention.ts';
-import type { CurvePoint, RetentionCell } from '../../metrics/retention.ts';
-import type { CohortGranularity } from '../../metrics/params.ts';
-import { utcToLocalMs } from '../../metrics/time-zone.ts';
-import type { ViewState } from '../../state/view-state.ts';
-import { RetentionTriangle } from '../../tables/RetentionTriangle.tsx';
-import { pct } from '../../tables/retention-cells.ts';
+/**
+ * Cohort retention: average curves by wave group (or by a signup column's values) with Wilson
+ * bands, the summary comparing wave groups, and the triangle whose ticked cohorts get their own
+ * curves. Every query first makes sure the retention cube for the zone and cohort granularity
+ * exists (retention-cube.ts), so mode, filter and breakdown changes stay fast.
+ */
+import './retention.css';
+import { useCallback, useMemo } from 'react';
 import { RetentionCurves } from '../../charts/RetentionCurves.tsx';
 import { ChartFrame } from '../../charts/ChartFrame.tsx';
+import { averageSeries, cohortSeries } from '../../charts/retention-curves-data.ts';
+import { ctxKey, useFrame } from '../../hooks/use-analysis.ts';
+import { useQuery } from '../../hooks/use-query.ts';
+import { bucketOfInstant, labelToUtcMs } from '../../metrics/labels.ts';
+import type { CohortGranularity } from '../../metrics/params.ts';
+import { curves, retention } from '../../metrics/retention.ts';
 import { describeFilters } from '../../share/chart-export.ts';
-import {
-  AVERAGE_COLORS,
-  COHORT_COLORS,
-  averagePoints,
-  cohortPoints,
-  nextBucket,
-} from '../../charts/retention-curves-data.ts';
-import type { CurveSeries } from '../../charts/retention-curves-data.ts';
-import { useQuery } from '../../app/use-query.ts';
-import { ctxKey, useWaves } from '../../app/use-analysis.ts';
+import type { ViewState } from '../../state/view-state.ts';
+import { RetentionTriangle } from '../../tables/RetentionTriangle.tsx';
+import { periodZeroNote, periodZeroShortfall } from '../../tables/retention-cells.ts';
 import { Status } from '../Status.tsx';
 import type { ViewProps } from '../view-props.ts';
+import { CurveTable } from './CurveTable.tsx';
+import { RetentionSummary } from './RetentionSummary.tsx';
+import { retentionContext, useRetentionPreparing } from './retention-cube.ts';
 
 const MAX_COHORTS = 12;
+/** Values of a breakdown column drawn on their own; the rest are merged into Other. */
+const TOP_VALUES = 8;
+const WAVE_GROUP = 'wave group';
 const MODES: { value: ViewState['retentionMode']; label: string; hint: string }[] = [
   { value: 'on', label: 'On', hint: 'retained in period k: posted during period k' },
   { value: 'on_or_after', label: 'On or after', hint: 'posted in period k or any later period' },
 ];
 const GRANULARITIES: CohortGranularity[] = ['day', 'week', 'month'];
 
-interface Averages {
-  /** Null when there is no surge start: one overall curve instead. */
-  surge: CurvePoint[] | null;
-  pre: CurvePoint[] | null;
-  all: CurvePoint[];
-  surgeCohorts: number;
-  preCohorts: number;
-}
-
-function averages(
-  cells: readonly RetentionCell[],
-  surgeDate: string | null,
-  g: CohortGranularity,
-  mode: ViewState['retentionMode'],
-): Averages {
-  const all = averageCurve(cells, mode);
-  if (!surgeDate) return { surge: null, pre: null, all, surgeCohorts: 0, preCohorts: 0 };
-  const { pre, surge } = splitCohorts(cells, surgeDate, nextBucket(g));
-  const cohorts = (xs: RetentionCell[]) => new Set(xs.map((c) => c.cohort_start)).size;
-  return {
-    surge: averageCurve(surge, mode),
-    pre: averageCurve(pre, mode),
-    all,
-    surgeCohorts: cohorts(surge),
-    preCohorts: cohorts(pre),
-  };
-}
-
-const at1 = (curve: readonly CurvePoint[] | null) => curve?.find((p) => p.period === 1);
-const rate = (p: CurvePoint | undefined, cohorts: number) =>
-  cohorts === 0
-    ? 'n/a (none in range)'
-    : p?.retention == null
-      ? 'n/a (not complete yet)'
-      : pct(p.retention);
-const ci = (p: CurvePoint | undefined) =>
-  p?.retention == null
-    ? 'n/a'
-    : `${pct(p.low)}–${pct(p.high)} (${p.size.toLocaleString('en-US')} users)`;
-
-function Summary(props: {
-  avg: Averages;
-  g: CohortGranularity;
-  mode: string;
-  surge: string | null;
-}) {
-  const { avg, g, mode, surge } = props;
-  const unit = `${g[0]?.toUpperCase()}${g.slice(1)}-1 retention`;
-  const how = mode === 'on' ? `posted during ${g} 1` : `posted in ${g} 1 or later`;
-  if (!surge || !avg.surge || !avg.pre) {
-    const a = at1(avg.all);
-    return (
-      <p className="summary" data-testid="retention-summary">
-        No surge start: no wave was detected and none is set, so cohorts are not split; the curve
-        shows the average over all cohorts. {unit}: all cohorts <strong>{rate(a, 1)}</strong> (users
-        who {how}; 95% CI {ci(a)}).
-      </p>
-    );
-  }
-  const s = at1(avg.surge);
-  const p = at1(avg.pre);
-  return (
-    <p className="summary" data-testid="retention-summary">
-      {unit}: surge cohorts <strong>{rate(s, avg.surgeCohorts)}</strong> vs pre-surge{' '}
-      <strong>{rate(p, avg.preCohorts)}</strong> (users who {how}). 95% CI: surge {ci(s)}, pre-surge{' '}
-      {ci(p)}. Surge starts {surge}: {avg.surgeCohorts} cohorts hold surge signups, {avg.preCohorts}{' '}
-      started earlier. Averages are weighted by cohort size over complete cells only.
-    </p>
-  );
-}
-
 export function RetentionView(props: ViewProps) {
   const { ctx, state, update } = props;
   const g = state.cohort;
   const mode = state.retentionMode;
-  const { series, surgeStart } = useWaves(ctx, state);
-  const q = useQuery(`retention:${ctxKey(ctx)}:${g}`, (engine) => retention(engine, ctx, g));
-  const cells = q.data;
-  const surgeDate = surgeStart ? surgeStart.slice(0, 10) : null;
+  const frame = useFrame(ctx, state);
+  const key = ctxKey(ctx);
+  const preparing = useRetentionPreparing(ctx.tz, g);
+  // A column named by a link but missing from the loaded signups is never sent to SQL.
+  const column =
+    state.retentionBy !== null && ctx.schema.signups.includes(state.retentionBy)
+      ? state.retentionBy
+      : null;
+
+  // Results carry the inputs they were computed for: while a new result computes, the last one
+  // stays on screen and must keep its own labels (granularity, frame, column).
+  const triangle = useQuery(`retention-triangle:${key}:${g}`, async (engine) => ({
+    g,
+    cells: await retention(engine, await retentionContext(engine, ctx, g), g),
+  }));
+  const spans = frame.spans;
+  const groups = useQuery(
+    `retention-groups:${key}:${g}:${JSON.stringify(spans)}`,
+    async (engine) => ({
+      g,
+      spans,
+      rows: await curves(engine, await retentionContext(engine, ctx, g), g, {
+        kind: 'group',
+        spans,
+      }),
+    }),
+    !frame.pending,
+  );
+  const values = useQuery(
+    `retention-values:${key}:${g}:${column}:${TOP_VALUES}`,
+    async (engine) => ({
+      g,
+      column: column ?? '',
+      rows:
+        column === null
+          ? []
+          : await curves(engine, await retentionContext(engine, ctx, g), g, {
+              kind: 'segment',
+              column,
+              top: TOP_VALUES,
+            }),
+    }),
+    column !== null,
+  );
+
+  const cells = triangle.data?.cells;
+  const cellsG = triangle.data?.g ?? g;
+  const groupCurves = useMemo(
+    () =>
+      groups.data
+        ? averageSeries(groups.data.rows, { kind: 'group', spans: groups.data.spans }, mode)
+        : null,
+    [groups.data, mode],
+  );
+  const valueCurves = useMemo(
+    () => (values.data ? averageSeries(values.data.rows, { kind: 'segment' }, mode) : null),
+    [values.data, mode],
+  );
+  const averages = column === null ? groupCurves : valueCurves;
+  const curvesG = (column === null ? groups.data?.g : values.data?.g) ?? cellsG;
+  const by = column === null ? WAVE_GROUP : (values.data?.column ?? column);
+  const chosen = useMemo(
+    () => (cells && cellsG === curvesG ? cohortSeries(cells, state.cohorts, mode, cellsG) : []),
+    [cells, cellsG, curvesG, state.cohorts, mode],
+  );
+  const series = useMemo(() => [...(averages ?? []), ...chosen], [averages, chosen]);
+  const lastBucketStart = useMemo(
+    () => labelToUtcMs(bucketOfInstant(ctx.range.endMs, curvesG, ctx.tz), ctx.tz),
+    [ctx.range.endMs, ctx.tz, curvesG],
+  );
   const dataEnd = useMemo(
-    () => new Date(utcToLocalMs(ctx.range.endMs, ctx.tz)).toISOString().slice(0, 10),
+    () => bucketOfInstant(ctx.range.endMs, 'day', ctx.tz),
     [ctx.range.endMs, ctx.tz],
   );
-  const avg = useMemo(
-    () => (cells ? averages(cells, surgeDate, g, mode) : null),
-    [cells, surgeDate, g, mode],
-  );
-  const maxPeriod = useMemo(
-    () => (cells ?? []).reduce((m, c) => Math.max(m, c.period), 0),
-    [cells],
-  );
-  const present = useMemo(() => new Set((cells ?? []).map((c) => c.cohort_start)), [cells]);
-  const chosen = state.cohorts.filter((c) => present.has(c));
-  const curves = useMemo<CurveSeries[]>(() => {
-    if (!cells || !avg) return [];
-    const out: CurveSeries[] = state.cohorts
-      .filter((c) => present.has(c))
-      .map((c, i) => ({
-        key: `c${i}`,
-        name: `cohort ${c}`,
-        color: COHORT_COLORS[i % COHORT_COLORS.length] as string,
-        points: cohortPoints(cells, c, mode),
-        average: false,
-      }));
-    const line = (key: 'surge' | 'pre' | 'all', name: string, curve: CurvePoint[]) =>
-      out.push({
-        key,
-        name,
-        color: AVERAGE_COLORS[key],
-        points: averagePoints(curve),
-        average: true,
-      });
-    if (avg.surge && avg.pre) {
-      line('pre', 'pre-surge cohorts (average)', avg.pre);
-      line('surge', 'surge cohorts (average)', avg.surge);
-    } else line('all', 'all cohorts (average)', avg.all);
-    return out;
-  }, [cells, avg, state.cohorts, present, mode]);
-  const wavesPending = series.isLoading && !state.surgeStart;
+  const shortfall = useMemo(() => (cells ? periodZeroShortfall(cells, mode) : null), [cells, mode]);
+  const onSelectedChange = useCallback((cohorts: string[]) => update({ cohorts }), [update]);
+
+  const present = useMemo(() => new Set(cells?.map((c) => c.cohort_start)), [cells]);
+  const missingChosen = state.cohorts.filter((c) => !present.has(c)).length;
+  const error =
+    triangle.error ?? groups.error ?? values.error ?? frame.all.error ?? frame.mine.error;
+  const busy =
+    preparing || triangle.isLoading || groups.isLoading || values.isLoading || frame.pending;
+  const filters = `${describeFilters(state)} · Curves by: ${by}`;
+  const preparingText = `Preparing retention for ${g} cohorts (once per zone)…`;
 
   return (
-    <section aria-labelledby="retention-title" className="view">
+    <section aria-labelledby="retention-title" className="view retention">
       <h2 id="retention-title">Cohort retention</h2>
       <div className="controls">
-        <div
-          role="radiogroup"
-          aria-labelledby="retention-mode-label"
-          style={{ display: 'flex', gap: 12, alignItems: 'center' }}
-        >
+        <div role="radiogroup" aria-labelledby="retention-mode-label" className="ret-modes">
           <span id="retention-mode-label">Retention mode:</span>
           {MODES.map((m) => (
             <label key={m.value} title={m.hint}>
@@ -186,48 +156,111 @@ export function RetentionView(props: ViewProps) {
             ))}
           </select>
         </label>
+        <label>
+          Curves by{' '}
+          <select
+            value={column ?? ''}
+            onChange={(e) => update({ retentionBy: e.target.value === '' ? null : e.target.value })}
+          >
+            <option value="">{WAVE_GROUP}</option>
+            {ctx.schema.signups.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
         {state.cohorts.length > 0 && (
           <button type="button" className="small" onClick={() => update({ cohorts: [] })}>
             Clear chosen cohorts ({state.cohorts.length})
           </button>
         )}
       </div>
-      <Status
-        isLoading={q.isLoading || wavesPending}
-        hasData={Boolean(cells)}
-        error={q.error ?? series.error}
-        empty={cells?.length === 0}
-        emptyText="No cohorts: no signups match these filters and dates."
-      >
-        {cells && avg && (
-          <>
-            <Summary avg={avg} g={g} mode={mode} surge={surgeDate} />
-            <ChartFrame
-              title={`Retention by ${g} since signup`}
-              filters={describeFilters(state)}
-              fileName={`retention-${g}`}
-              ariaLabel={`Retention by ${g} since signup: ${curves.map((s) => s.name).join(', ')}`}
-            >
-              <RetentionCurves series={curves} maxPeriod={maxPeriod} granularity={g} />
-            </ChartFrame>
-            {chosen.length < state.cohorts.length && (
-              <p className="muted">
-                {state.cohorts.length - chosen.length} chosen cohort(s) are outside the current
-                filters and not drawn.
-              </p>
-            )}
-            <RetentionTriangle
-              cells={cells}
-              mode={mode}
-              granularity={g}
-              dataEnd={dataEnd}
-              selected={state.cohorts}
-              maxSelected={MAX_COHORTS}
-              onSelectedChange={(cohorts) => update({ cohorts })}
-            />
-          </>
-        )}
-      </Status>
+      {state.retentionBy !== null && column === null && (
+        <p className="muted">
+          The signups have no column &ldquo;{state.retentionBy}&rdquo;, so the curves are by wave
+          group.
+        </p>
+      )}
+      {preparing && cells && (
+        <p role="status" className="muted ret-status">
+          {preparingText}
+        </p>
+      )}
+      {preparing && !cells && !error ? (
+        <p role="status" className="muted loading ret-status">
+          {preparingText}
+        </p>
+      ) : (
+        <Status
+          isLoading={triangle.isLoading}
+          hasData={Boolean(cells)}
+          error={error}
+          empty={cells?.length === 0}
+          emptyText="No cohorts: no signups match these filters and dates."
+        >
+          {cells && (
+            <>
+              {groupCurves && groups.data ? (
+                <RetentionSummary
+                  groups={groupCurves}
+                  spans={groups.data.spans}
+                  g={groups.data.g}
+                  mode={mode}
+                  lastBucketStartUtcMs={lastBucketStart}
+                  surgeStart={frame.surgeStart}
+                  frameGranularity={state.granularity}
+                />
+              ) : (
+                <p role="status" className="muted">
+                  Computing the wave groups…
+                </p>
+              )}
+              {shortfall && (
+                <p className="ret-note" data-testid="retention-period0-note">
+                  {periodZeroNote(shortfall, mode, cellsG)}
+                </p>
+              )}
+              <ChartFrame
+                title={`Retention by ${curvesG} since signup`}
+                filters={filters}
+                fileName={`retention-${curvesG}`}
+                ariaLabel={`Retention by ${curvesG} since signup, by ${by}: ${series
+                  .filter((s) => s.points.length > 0)
+                  .map((s) => s.name)
+                  .join(', ')}`}
+                busy={busy}
+              >
+                <RetentionCurves series={series} granularity={curvesG} />
+              </ChartFrame>
+              {averages && (
+                <CurveTable
+                  series={series}
+                  by={by}
+                  spans={column === null ? (groups.data?.spans ?? null) : null}
+                  g={curvesG}
+                  mode={mode}
+                  lastBucketStartUtcMs={lastBucketStart}
+                />
+              )}
+              {missingChosen > 0 && (
+                <p className="muted">
+                  {missingChosen} chosen cohort(s) are outside the current filters and not drawn.
+                </p>
+              )}
+              <RetentionTriangle
+                cells={cells}
+                mode={mode}
+                granularity={cellsG}
+                dataEnd={dataEnd}
+                selected={state.cohorts}
+                maxSelected={MAX_COHORTS}
+                onSelectedChange={onSelectedChange}
+              />
+            </>
+          )}
+        </Status>
+      )}
     </section>
   );
 }

@@ -1,14 +1,24 @@
-/** The mapping dialog: a preview of the first rows and a role, format and zone per file. */
+/**
+ * The mapping dialog: a preview of the first rows and, per column, a role, a segment (with the
+ * name it is stored under: columns of several exports with one name become one column) or
+ * "leave out"; the timestamp format found and the zone of naive times. Free text and identifiers
+ * are left out by default, and the dialog says why. Focus returns to the button that opened it.
+ */
 import { useEffect, useRef, useState } from 'react';
-import { mapColumns, rolesOf, TIME_ROLE } from '../../ingest/roles.ts';
+import {
+  canonicalSegment,
+  mapColumns,
+  rolesOf,
+  segmentName,
+  TIME_ROLE,
+} from '../../ingest/roles.ts';
 import type { Role, TableName } from '../../ingest/roles.ts';
+import type { ColumnProfile } from '../../ingest/sniff.ts';
 import { describeTimestamps } from '../../ingest/timestamps.ts';
 import type { FileOptions } from '../../ingest/load.ts';
-import { COMMON_ZONES } from '../../metrics/time-zone.ts';
+import { ZonePicker } from '../../components/ZonePicker.tsx';
 
-const ZONE_CHOICES = COMMON_ZONES;
-
-/** A column's choice in the dialog: a role of the table, a segment, or ignored. */
+/** A column's choice in the dialog: a role of the table, a segment, or left out. */
 type Choice = Role | 'segment' | 'ignore';
 
 export interface MappingDialogProps {
@@ -16,6 +26,7 @@ export interface MappingDialogProps {
   table: TableName;
   headers: string[];
   preview: string[][];
+  profiles: ColumnProfile[];
   options: FileOptions;
   onApply: (options: FileOptions) => void;
   onClose: () => void;
@@ -33,10 +44,16 @@ function initialChoices(table: TableName, headers: string[], options: FileOption
   });
 }
 
+/** The name a segment column is stored under when the analyst does not give one. */
+const defaultName = (header: string) => canonicalSegment(header) ?? segmentName(header);
+
 export function MappingDialog(props: MappingDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const [choices, setChoices] = useState<Choice[]>(() =>
     initialChoices(props.table, props.headers, props.options),
+  );
+  const [names, setNames] = useState<Record<string, string>>(
+    () => props.options.segmentNames ?? {},
   );
   const [zone, setZone] = useState(props.options.timeZone ?? 'UTC');
   const roles = rolesOf(props.table);
@@ -44,8 +61,13 @@ export function MappingDialog(props: MappingDialogProps) {
 
   useEffect(() => {
     const dialog = ref.current;
+    const opener = document.activeElement as HTMLElement | null;
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    return () => {
+      dialog?.close();
+      // Back to the control that opened the dialog (Esc, Cancel or Apply alike).
+      opener?.focus();
+    };
   }, []);
 
   const timeIndex = choices.indexOf(TIME_ROLE[props.table]);
@@ -70,7 +92,15 @@ export function MappingDialog(props: MappingDialogProps) {
       overrides[role] = i >= 0 ? (props.headers[i] as string) : '';
     }
     const ignored = props.headers.filter((_, i) => choices[i] === 'ignore');
-    props.onApply({ ...props.options, overrides, ignored, timeZone: zone });
+    const segmentNames = Object.fromEntries(
+      props.headers.flatMap((h, i) => {
+        const given = (names[h] ?? '').trim();
+        return choices[i] === 'segment' && given && segmentName(given) !== defaultName(h)
+          ? [[h, given]]
+          : [];
+      }),
+    );
+    props.onApply({ ...props.options, overrides, ignored, timeZone: zone, segmentNames });
   };
 
   return (
@@ -78,39 +108,59 @@ export function MappingDialog(props: MappingDialogProps) {
       <h2 id={titleId}>Columns of {props.fileName}</h2>
       <p className="muted">
         Feeds the <strong>{props.table}</strong> table. Required:{' '}
-        {roles.filter((r) => r !== 'post_id').join(', ')}. Other columns are kept as segments unless
-        ignored.
+        {roles.filter((r) => r !== 'post_id').join(', ')}. Other columns are kept as segments
+        (filters and breakdowns) under the name shown; give two exports' columns the same name to
+        merge them. Free text and identifiers are left out unless you keep them.
       </p>
-      <div className="data-table">
+      <div className="table-scroll">
         <table>
           <caption>Preview: the first {props.preview.length} rows</caption>
           <thead>
             <tr>
-              {props.headers.map((h, i) => (
-                <th key={i} scope="col">
-                  <div>{h}</div>
-                  <select
-                    aria-label={`Role of ${h}`}
-                    value={choices[i]}
-                    onChange={(e) => choose(i, e.target.value as Choice)}
-                  >
-                    <option value="segment">segment</option>
-                    <option value="ignore">ignore</option>
-                    {roles.map((r) => (
-                      <option key={r} value={r}>
-                        {r}
-                      </option>
-                    ))}
-                  </select>
-                </th>
-              ))}
+              {props.headers.map((h, i) => {
+                const profile = props.profiles[i];
+                const choice = choices[i];
+                return (
+                  <th key={i} scope="col">
+                    <div className="cell-text">{h}</div>
+                    <select
+                      aria-label={`Role of ${h}`}
+                      value={choice}
+                      onChange={(e) => choose(i, e.target.value as Choice)}
+                    >
+                      <option value="segment">segment</option>
+                      <option value="ignore">leave out</option>
+                      {roles.map((r) => (
+                        <option key={r} value={r}>
+                          {r}
+                        </option>
+                      ))}
+                    </select>
+                    {choice === 'segment' && (
+                      <input
+                        className="segment-name"
+                        aria-label={`Segment name of ${h}`}
+                        value={names[h] ?? defaultName(h)}
+                        maxLength={64}
+                        onChange={(e) => setNames((n) => ({ ...n, [h]: e.target.value }))}
+                      />
+                    )}
+                    {profile?.reason && (
+                      <div className="field-hint">
+                        {choice === 'ignore' ? 'Left out: ' : 'Kept, though it '}
+                        {profile.reason}.
+                      </div>
+                    )}
+                  </th>
+                );
+              })}
             </tr>
           </thead>
           <tbody>
             {props.preview.map((row, r) => (
               <tr key={r}>
                 {props.headers.map((_, c) => (
-                  <td key={c} className="raw">
+                  <td key={c} className="raw cell-text">
                     {row[c] ?? ''}
                   </td>
                 ))}
@@ -122,16 +172,7 @@ export function MappingDialog(props: MappingDialogProps) {
       <p>
         Timestamp format found: <strong data-testid="timestamp-format">{format}</strong>
       </p>
-      <label>
-        Time zone of naive timestamps{' '}
-        <select value={zone} onChange={(e) => setZone(e.target.value)}>
-          {(ZONE_CHOICES.includes(zone) ? ZONE_CHOICES : [zone, ...ZONE_CHOICES]).map((z) => (
-            <option key={z} value={z}>
-              {z}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ZonePicker label="Time zone of naive timestamps" value={zone} onChange={setZone} />
       {duplicates.length > 0 && (
         <p className="error">Each role takes one column: {duplicates.join(', ')}.</p>
       )}

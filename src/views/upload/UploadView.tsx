@@ -1,53 +1,92 @@
-/** Start screen: drop or pick CSV exports, assign each to a table, load them or the sample. */
+/**
+ * Adding exports: drop or pick CSV files, assign each to a table, map its columns, and load them
+ * on purpose (replace the data, or add to it). The sample loads the same way.
+ */
 import { useState } from 'react';
 import type { DragEvent } from 'react';
 import { browserFileInput } from '../../ingest/input-file.ts';
 import type { IngestItem } from '../../ingest/ingest.ts';
 import { guessTable, mapColumns } from '../../ingest/roles.ts';
 import type { FileOptions } from '../../ingest/load.ts';
-import { MappingDialog } from './MappingDialog.tsx';
 import type { TableName } from '../../ingest/roles.ts';
-import { SNIFF_BYTES, decodeHead, sniffText } from '../../ingest/sniff.ts';
-import type { IngestState } from '../../app/use-ingest.ts';
-import { fetchSample, SAMPLE_FILES } from '../../app/sample.ts';
+import type { FileReport } from '../../ingest/report.ts';
+import { SNIFF_BYTES, decodeHead, profileColumns, sniffText } from '../../ingest/sniff.ts';
+import type { ColumnProfile } from '../../ingest/sniff.ts';
+import { fetchSample, SAMPLE_FILES } from '../../hooks/sample.ts';
+import { formatBytes } from '../../format/format.ts';
+import { MappingDialog } from './MappingDialog.tsx';
+import { LoadChoice } from './LoadChoice.tsx';
 
-interface Pending {
+export interface Pending {
   file: File;
   table: TableName | '';
   headers: string[];
   preview: string[][];
+  profiles: ColumnProfile[];
   options: FileOptions;
 }
 
+/** Read a dropped file's head: header, a preview, and which columns make poor segments. */
+async function sniffFile(file: File): Promise<Pending> {
+  const input = browserFileInput(file);
+  const head = decodeHead(await input.head(SNIFF_BYTES));
+  const sniffed = sniffText(head.text, head.hasBom, file.size <= SNIFF_BYTES, 500);
+  const headers = sniffed.headers;
+  const table = guessTable(headers) ?? '';
+  const profiles = profileColumns(headers, sniffed.preview);
+  // Free text and identifiers are left out unless a role needs them or the analyst keeps them.
+  const roles = table ? new Set(Object.values(mapColumns(table, headers).roles)) : new Set();
+  const ignored = headers.filter((_, i) => profiles[i]?.kind !== 'segment' && !roles.has(i));
+  return {
+    file,
+    headers,
+    preview: sniffed.preview.slice(0, 8),
+    profiles,
+    options: ignored.length ? { ignored } : {},
+    table,
+  };
+}
+
+/** Why the files cannot load yet, or null. */
+export function notReady(pending: readonly Pending[]): string | null {
+  const noTable = pending.filter((p) => !p.table).map((p) => p.file.name);
+  if (noTable.length)
+    return `Choose a table (signups or posts) for ${noTable.join(', ')} before loading.`;
+  const missing = pending.flatMap((p) => {
+    if (!p.table) return [];
+    const m = mapColumns(p.table, p.headers, p.options.overrides, p.options.ignored);
+    return m.missing.length ? [`${p.file.name} (${m.missing.join(', ')})`] : [];
+  });
+  if (missing.length) return `Map the required columns first: ${missing.join('; ')}.`;
+  return null;
+}
+
+/** Files that look already loaded (same name and size, same table). */
+function alreadyLoaded(pending: readonly Pending[], loaded: readonly FileReport[]): string[] {
+  return pending
+    .filter((p) => loaded.some((f) => !f.error && f.file === p.file.name && f.size === p.file.size))
+    .map((p) => p.file.name);
+}
+
 export function UploadView(props: {
-  state: IngestState;
-  onLoad: (items: IngestItem[]) => void;
-  onCancel: () => void;
+  busy: boolean;
+  loaded: readonly FileReport[];
+  onLoad: (items: IngestItem[], mode: { replace: boolean }) => void;
   /** Open a snapshot file downloaded from a snapshot too long for a link. */
   onOpenSnapshot: (encoded: string) => void;
 }) {
   const [pending, setPending] = useState<Pending[]>([]);
   const [dragging, setDragging] = useState(false);
   const [mapping, setMapping] = useState<number | null>(null);
+  const [choosing, setChoosing] = useState<'files' | 'sample' | null>(null);
+  const [sampleError, setSampleError] = useState<string | null>(null);
   const editing = mapping !== null ? pending[mapping] : undefined;
-  const loading = props.state.status === 'loading';
+  const hasData = props.loaded.some((f) => !f.error);
+  const reason = notReady(pending);
+  const repeats = alreadyLoaded(pending, props.loaded);
 
   const addFiles = async (files: FileList | File[]) => {
-    const added = await Promise.all(
-      [...files].map(async (file) => {
-        const input = browserFileInput(file);
-        const head = decodeHead(await input.head(SNIFF_BYTES));
-        const sniffed = sniffText(head.text, head.hasBom, file.size <= SNIFF_BYTES, 8);
-        const headers = sniffed.headers;
-        return {
-          file,
-          headers,
-          preview: sniffed.preview,
-          options: {},
-          table: guessTable(headers) ?? '',
-        } satisfies Pending;
-      }),
-    );
+    const added = await Promise.all([...files].map(sniffFile));
     setPending((p) => [...p, ...added]);
   };
 
@@ -57,7 +96,7 @@ export function UploadView(props: {
     void addFiles(e.dataTransfer.files);
   };
 
-  const loadPending = () => {
+  const loadPending = (replace: boolean) => {
     // Signups first: the author groups of posts depend on them.
     const ordered = [...pending].sort(
       (a, b) => Number(b.table === 'signups') - Number(a.table === 'signups'),
@@ -65,25 +104,34 @@ export function UploadView(props: {
     props.onLoad(
       ordered.map((p) => ({
         input: browserFileInput(p.file),
-        options: p.table ? { ...p.options, table: p.table } : p.options,
+        options: { ...p.options, table: p.table as TableName },
       })),
+      { replace },
     );
     setPending([]);
+    setChoosing(null);
   };
 
-  const loadSample = async () => {
-    const files = await fetchSample();
-    props.onLoad(
-      files.map((input) => ({
-        input,
-        options: { table: input.name.startsWith('signups') ? 'signups' : 'posts' },
-      })),
-    );
+  const loadSample = async (replace: boolean) => {
+    setChoosing(null);
+    setSampleError(null);
+    try {
+      const files = await fetchSample();
+      props.onLoad(
+        files.map((input) => ({
+          input,
+          options: { table: input.name.startsWith('signups') ? 'signups' : 'posts' },
+        })),
+        { replace },
+      );
+    } catch (err) {
+      setSampleError(err instanceof Error ? err.message : String(err));
+    }
   };
 
   return (
     <section className="panel" aria-labelledby="upload-title">
-      <h2 id="upload-title">Load exports</h2>
+      <h2 id="upload-title">{hasData ? 'Load more exports' : 'Load exports'}</h2>
       <div
         className={`dropzone${dragging ? ' dragging' : ''}`}
         onDragOver={(e) => {
@@ -102,7 +150,7 @@ export function UploadView(props: {
             multiple
             className="visually-hidden"
             aria-label="Choose CSV files"
-            disabled={loading}
+            disabled={props.busy}
             onChange={(e) => {
               if (e.target.files) void addFiles(e.target.files);
               e.target.value = '';
@@ -111,8 +159,8 @@ export function UploadView(props: {
         </label>
         <button
           type="button"
-          disabled={loading || SAMPLE_FILES.length === 0}
-          onClick={() => void loadSample()}
+          disabled={props.busy || SAMPLE_FILES.length === 0}
+          onClick={() => (hasData ? setChoosing('sample') : void loadSample(true))}
         >
           Load sample data
         </button>
@@ -131,64 +179,84 @@ export function UploadView(props: {
           />
         </label>
       </div>
+      {sampleError && (
+        <p role="alert" className="error">
+          {sampleError}
+        </p>
+      )}
+      {choosing === 'sample' && (
+        <LoadChoice
+          what="the sample data"
+          onReplace={() => void loadSample(true)}
+          onAdd={() => void loadSample(false)}
+          onCancel={() => setChoosing(null)}
+        />
+      )}
       {pending.length > 0 && (
         <div className="pending">
-          <table>
-            <caption>Files to load</caption>
-            <thead>
-              <tr>
-                <th scope="col">File</th>
-                <th scope="col">Columns</th>
-                <th scope="col">Table</th>
-                <th scope="col">
-                  <span className="visually-hidden">Remove</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {pending.map((p, i) => (
-                <tr key={`${p.file.name}-${i}`}>
-                  <td>{p.file.name}</td>
-                  <td className="muted">{p.headers.join(', ')}</td>
-                  <td>
-                    <select
-                      aria-label={`Table for ${p.file.name}`}
-                      value={p.table}
-                      onChange={(e) =>
-                        setPending((all) =>
-                          all.map((x, j) =>
-                            // Roles differ per table: a new table starts from synonyms again.
-                            j === i
-                              ? { ...x, table: e.target.value as TableName | '', options: {} }
-                              : x,
-                          ),
-                        )
-                      }
-                    >
-                      <option value="">Choose…</option>
-                      <option value="signups">signups</option>
-                      <option value="posts">posts</option>
-                    </select>
-                  </td>
-                  <td>
-                    <MissingRoles pending={p} />
-                    <button type="button" disabled={!p.table} onClick={() => setMapping(i)}>
-                      Map columns <span className="visually-hidden">for {p.file.name}</span>
-                    </button>{' '}
-                    <button
-                      type="button"
-                      onClick={() => setPending((all) => all.filter((_, j) => j !== i))}
-                    >
-                      Remove <span className="visually-hidden">{p.file.name}</span>
-                    </button>
-                  </td>
+          <div className="table-scroll">
+            <table>
+              <caption>Files to load</caption>
+              <thead>
+                <tr>
+                  <th scope="col">File</th>
+                  <th scope="col">Columns</th>
+                  <th scope="col">Table</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-          <button type="button" className="primary" disabled={loading} onClick={loadPending}>
-            Load {pending.length} file{pending.length === 1 ? '' : 's'}
-          </button>
+              </thead>
+              <tbody>
+                {pending.map((p, i) => (
+                  <PendingRow
+                    key={`${p.file.name}-${i}`}
+                    pending={p}
+                    onTable={(table) =>
+                      setPending((all) =>
+                        all.map((x, j) =>
+                          // Roles differ per table: a new table starts from synonyms again.
+                          j === i ? { ...x, table, options: { ignored: x.options.ignored } } : x,
+                        ),
+                      )
+                    }
+                    onMap={() => setMapping(i)}
+                    onRemove={() => setPending((all) => all.filter((_, j) => j !== i))}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {repeats.length > 0 && (
+            <p className="notice" role="note">
+              Already loaded (same name and size): {repeats.join(', ')}. Adding{' '}
+              {repeats.length > 1 ? 'them' : 'it'} again only adds duplicates; replace the data to
+              start over.
+            </p>
+          )}
+          {reason && (
+            <p className="field-hint" id="load-reason">
+              {reason}
+            </p>
+          )}
+          {choosing === 'files' ? (
+            <LoadChoice
+              what={`${pending.length} file${pending.length === 1 ? '' : 's'}`}
+              onReplace={() => loadPending(true)}
+              onAdd={() => loadPending(false)}
+              onCancel={() => setChoosing(null)}
+            />
+          ) : (
+            <button
+              type="button"
+              className="primary"
+              disabled={props.busy || reason !== null}
+              aria-describedby={reason ? 'load-reason' : undefined}
+              onClick={() => (hasData ? setChoosing('files') : loadPending(true))}
+            >
+              Load {pending.length} file{pending.length === 1 ? '' : 's'}
+            </button>
+          )}
         </div>
       )}
       {editing && editing.table && mapping !== null && (
@@ -197,6 +265,7 @@ export function UploadView(props: {
           table={editing.table}
           headers={editing.headers}
           preview={editing.preview}
+          profiles={editing.profiles}
           options={editing.options}
           onClose={() => setMapping(null)}
           onApply={(options) => {
@@ -205,53 +274,53 @@ export function UploadView(props: {
           }}
         />
       )}
-      <LoadStatus state={props.state} onCancel={props.onCancel} />
     </section>
   );
 }
 
-/** Required roles no column serves yet, so the user can map them before loading. */
-function MissingRoles({ pending }: { pending: Pending }) {
-  if (!pending.table) return <span className="error">Choose a table. </span>;
-  const m = mapColumns(
-    pending.table,
-    pending.headers,
-    pending.options.overrides,
-    pending.options.ignored,
-  );
-  if (m.missing.length === 0) return null;
-  return <span className="error">Missing: {m.missing.join(', ')}. </span>;
-}
-
-function LoadStatus({ state, onCancel }: { state: IngestState; onCancel: () => void }) {
-  if (state.status === 'error') {
-    return (
-      <p role="alert" className="error">
-        {state.message}
-      </p>
-    );
-  }
-  if (state.status !== 'loading') return null;
-  const pct = state.totalBytes > 0 ? Math.round((100 * state.doneBytes) / state.totalBytes) : 0;
-  const p = state.progress;
+function PendingRow(props: {
+  pending: Pending;
+  onTable: (t: TableName | '') => void;
+  onMap: () => void;
+  onRemove: () => void;
+}) {
+  const p = props.pending;
+  const m = p.table ? mapColumns(p.table, p.headers, p.options.overrides, p.options.ignored) : null;
   return (
-    <div className="progress" role="status" aria-live="polite">
-      <progress max={100} value={pct} aria-label="Loading progress" />
-      <span>
-        {p ? `File ${p.index + 1} of ${p.total}: ${p.file}, ${p.phase}` : 'Starting DuckDB…'} ·{' '}
-        {formatBytes(state.doneBytes)} of {formatBytes(state.totalBytes)}
-        {p?.rows !== undefined ? ` · ${p.rows.toLocaleString()} rows` : ''}
-      </span>
-      <button type="button" onClick={onCancel}>
-        Cancel
-      </button>
-    </div>
+    <tr>
+      <td>
+        {p.file.name}
+        <br />
+        <span className="muted">{formatBytes(p.file.size)}</span>
+      </td>
+      <td className="muted cell-text">{p.headers.join(', ')}</td>
+      <td>
+        <select
+          aria-label={`Table for ${p.file.name}`}
+          value={p.table}
+          onChange={(e) => props.onTable(e.target.value as TableName | '')}
+        >
+          <option value="">Choose…</option>
+          <option value="signups">signups</option>
+          <option value="posts">posts</option>
+        </select>
+      </td>
+      <td>
+        {!p.table ? (
+          <span className="error">Choose a table. </span>
+        ) : m && m.missing.length > 0 ? (
+          <span className="error">Missing: {m.missing.join(', ')}. </span>
+        ) : null}
+        {(p.options.ignored?.length ?? 0) > 0 && (
+          <span className="muted">Left out: {p.options.ignored?.join(', ')}. </span>
+        )}
+        <button type="button" disabled={!p.table} onClick={props.onMap}>
+          Map columns <span className="visually-hidden">for {p.file.name}</span>
+        </button>{' '}
+        <button type="button" onClick={props.onRemove}>
+          Remove <span className="visually-hidden">{p.file.name}</span>
+        </button>
+      </td>
+    </tr>
   );
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GB`;
 }

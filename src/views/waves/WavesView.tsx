@@ -1,7 +1,7 @@
-/** Migration waves: signups over time, baseline and threshold, waves, breakdown and attribution. */
+/** Migration waves: a series over time in the fixed frame, breakdown and attribution. */
 import { useMemo } from 'react';
 import type { ColumnDef } from '@tanstack/react-table';
-import type { QueryContext } from '../../metrics/params.ts';
+import { SERIES_LABELS } from '../../metrics/series.ts';
 import {
   attributionSql,
   breakdown,
@@ -11,100 +11,138 @@ import {
 import type { AttributionRow } from '../../metrics/segments.ts';
 import type { Wave } from '../../metrics/waves.ts';
 import type { ViewState } from '../../state/view-state.ts';
-import { SignupsChart } from '../../charts/SignupsChart.tsx';
+import { SERIES } from '../../state/view-state.ts';
+import { WavesChart } from '../../charts/WavesChart.tsx';
 import { BreakdownChart } from '../../charts/BreakdownChart.tsx';
 import { ChartFrame } from '../../charts/ChartFrame.tsx';
 import { describeFilters } from '../../share/chart-export.ts';
 import { DataTable } from '../../tables/DataTable.tsx';
-import { useQuery } from '../../app/use-query.ts';
-import { ctxKey, useWaves } from '../../app/use-analysis.ts';
+import { useQuery } from '../../hooks/use-query.ts';
+import { ctxKey, useChartSeries, useFrame } from '../../hooks/use-analysis.ts';
+import { withCubes } from '../../hooks/cube-session.ts';
 import { Status } from '../Status.tsx';
-import { SignupsStatus } from '../SignupsStatus.tsx';
+import { FrameControls } from './FrameControls.tsx';
+import { FrameSummary } from './FrameSummary.tsx';
+import type { ViewProps } from '../view-props.ts';
+import {
+  formatBucket,
+  formatCount,
+  formatMultiple,
+  formatNumber,
+  formatPercent,
+} from '../../format/format.ts';
 
-const fmt = (n: number | null, digits = 1) =>
-  n === null ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: digits });
+type WaveRow = Wave & { index: number };
 
-const WAVE_COLUMNS: ColumnDef<Wave & { index: number }, unknown>[] = [
-  { header: 'Wave', accessorKey: 'index', cell: (c) => `#${(c.getValue() as number) + 1}` },
-  { header: 'start', accessorKey: 'start' },
-  { header: 'end', accessorKey: 'end' },
-  { header: 'peak', accessorKey: 'peak' },
-  { header: 'peak_signups', accessorKey: 'peak_signups' },
-  {
-    header: 'peak_multiple',
-    accessorKey: 'peak_multiple',
-    cell: (c) => fmt(c.getValue() as number | null),
-  },
-  { header: 'signups', accessorKey: 'signups' },
-];
+function waveColumns(unit: string, g: ViewState['granularity']): ColumnDef<WaveRow, unknown>[] {
+  const bucket = (c: { getValue: () => unknown }) => formatBucket(c.getValue() as string, g);
+  return [
+    { header: 'Wave', accessorKey: 'index', cell: (c) => `#${(c.getValue() as number) + 1}` },
+    { header: 'Start', accessorKey: 'start', cell: bucket },
+    { header: 'End', accessorKey: 'end', cell: bucket },
+    { header: 'Peak', accessorKey: 'peak', cell: bucket },
+    {
+      header: `Peak ${unit}`,
+      accessorKey: 'peak_signups',
+      cell: (c) => formatCount(c.getValue() as number),
+    },
+    {
+      header: 'Peak multiple',
+      accessorKey: 'peak_multiple',
+      cell: (c) => formatMultiple(c.getValue() as number | null),
+    },
+    {
+      header: `${unit[0]?.toUpperCase()}${unit.slice(1)} in the wave`,
+      accessorKey: 'signups',
+      cell: (c) => formatCount(c.getValue() as number),
+    },
+  ];
+}
 
-const ATTRIBUTION_COLUMNS: ColumnDef<AttributionRow, unknown>[] = [
-  { header: 'value', accessorKey: 'value' },
-  { header: 'wave signups', accessorKey: 'wave_signups' },
-  {
-    header: 'expected at baseline pace',
-    accessorKey: 'expected',
-    cell: (c) => fmt(c.getValue() as number),
-  },
-  { header: 'above baseline', accessorKey: 'excess', cell: (c) => fmt(c.getValue() as number) },
-  {
-    header: 'share of excess',
-    accessorKey: 'share',
-    cell: (c) => `${((c.getValue() as number) * 100).toFixed(1)}%`,
-  },
-];
+function attributionColumns(by: string): ColumnDef<AttributionRow, unknown>[] {
+  return [
+    { header: by, accessorKey: 'value' },
+    {
+      header: 'Signups in the wave',
+      accessorKey: 'wave_signups',
+      cell: (c) => formatCount(c.getValue() as number),
+    },
+    {
+      header: 'Expected at baseline pace',
+      accessorKey: 'expected',
+      cell: (c) => formatNumber(c.getValue() as number, 1),
+    },
+    {
+      header: 'Above baseline',
+      accessorKey: 'excess',
+      cell: (c) => formatNumber(c.getValue() as number, 1),
+    },
+    {
+      header: 'Share of the excess',
+      accessorKey: 'share',
+      cell: (c) => formatPercent(c.getValue() as number),
+    },
+  ];
+}
 
-export function WavesView(props: {
-  ctx: QueryContext;
-  state: ViewState;
-  update: (p: Partial<ViewState>, replace?: boolean) => void;
-}) {
+export function WavesView(props: ViewProps) {
   const { ctx, state, update } = props;
-  const { series, waves } = useWaves(ctx, state);
+  const g = state.granularity;
+  const frame = useFrame(ctx, state);
+  const chart = useChartSeries(ctx, state, frame);
+  const unit = SERIES_LABELS[chart.kind].unit;
+  const filtered = (ctx.filters.segments ?? []).length > 0;
   const by =
     state.breakdown && ctx.schema.signups.includes(state.breakdown) ? state.breakdown : null;
   const split = useQuery(
-    `breakdown:${ctxKey(ctx)}:${state.granularity}:${by}`,
-    (engine) => breakdown(engine, ctx, state.granularity, by as string),
+    `breakdown:${ctxKey(ctx)}:${g}:${by}`,
+    async (engine) => breakdown(engine, await withCubes(engine, ctx), g, by as string),
     Boolean(by),
   );
   const pivot = useMemo(() => (split.data ? pivotBreakdown(split.data) : null), [split.data]);
-  const wave = state.wave !== null ? waves?.waves[state.wave] : undefined;
+  // Attribution explains the signup waves (the frame's spans, the segment's own baseline).
+  const signupView = frame.view;
+  const wave = state.wave !== null ? signupView?.waves[state.wave] : undefined;
   const attribution = useQuery(
-    `attr:${ctxKey(ctx)}:${state.granularity}:${by}:${JSON.stringify(wave)}:${JSON.stringify(waves?.baseline)}`,
+    `attr:${ctxKey(ctx)}:${g}:${by}:${JSON.stringify(wave)}:${JSON.stringify(signupView?.baseline)}`,
     async (engine) => {
+      const w = wave as Wave;
       const sql = attributionSql(
-        ctx,
-        state.granularity,
+        await withCubes(engine, ctx),
+        g,
         by as string,
-        wave as Wave,
-        waves!.baseline,
+        w,
+        signupView!.baseline,
       );
       const rows = await engine.query<{
         value: string;
         wave_signups: number;
         baseline_signups: number;
       }>(sql.text, sql.params);
-      const n = (series.data ?? []).filter(
-        (b) => b.bucket_start >= (wave as Wave).start && b.bucket_start <= (wave as Wave).end,
+      const n = (frame.mine.data?.points ?? []).filter(
+        (b) => b.bucket_start >= w.start && b.bucket_start <= w.end,
       ).length;
-      return shapeAttribution(rows, waves!.baseline.median, n);
+      return shapeAttribution(rows, signupView!.baseline.median, n);
     },
-    Boolean(by && wave && waves),
+    Boolean(by && wave && signupView && frame.mine.data),
   );
-  const waveRows = useMemo(
-    () => (waves?.waves ?? []).map((w, index) => ({ ...w, index })),
-    [waves],
+  const waveRows = useMemo<WaveRow[]>(
+    () => (chart.view?.waves ?? []).map((w, index) => ({ ...w, index })),
+    [chart.view],
   );
+  const columns = useMemo(() => waveColumns(unit, g), [unit, g]);
+  const attrColumns = useMemo(() => attributionColumns(by ?? 'Value'), [by]);
+  const selectWave = (i: number) =>
+    update({ wave: chart.kind === 'signups' ? (state.wave === i ? null : i) : state.wave });
 
   return (
     <section aria-labelledby="waves-title" className="view">
       <h2 id="waves-title">Migration waves</h2>
-      <div className="controls" role="group" aria-label="Wave settings">
+      <div className="controls" role="group" aria-label="What to chart">
         <label>
           Granularity{' '}
           <select
-            value={state.granularity}
+            value={g}
             onChange={(e) =>
               update({ granularity: e.target.value as ViewState['granularity'], wave: null })
             }
@@ -116,7 +154,20 @@ export function WavesView(props: {
           </select>
         </label>
         <label>
-          Break down by{' '}
+          Series{' '}
+          <select
+            value={state.series}
+            onChange={(e) => update({ series: e.target.value as ViewState['series'], wave: null })}
+          >
+            {SERIES.map((s) => (
+              <option key={s} value={s}>
+                {SERIES_LABELS[s].name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Break down signups by{' '}
           <select value={by ?? ''} onChange={(e) => update({ breakdown: e.target.value || null })}>
             <option value="">(none)</option>
             {ctx.schema.signups.map((c) => (
@@ -126,131 +177,111 @@ export function WavesView(props: {
             ))}
           </select>
         </label>
-        <label>
-          MAD multiplier{' '}
-          <input
-            type="number"
-            min={0}
-            max={50}
-            step={0.5}
-            value={state.madMultiplier}
-            onChange={(e) =>
-              e.target.value !== '' &&
-              update({ madMultiplier: Number(e.target.value), wave: null }, true)
-            }
-          />
-        </label>
-        <label>
-          Median multiplier{' '}
-          <input
-            type="number"
-            min={0}
-            max={100}
-            step={0.5}
-            value={state.medianMultiplier}
-            onChange={(e) =>
-              e.target.value !== '' &&
-              update({ medianMultiplier: Number(e.target.value), wave: null }, true)
-            }
-          />
-        </label>
-        <label>
-          Baseline from{' '}
-          <input
-            type="date"
-            value={state.baselineFrom ?? ''}
-            onChange={(e) => update({ baselineFrom: e.target.value || null, wave: null })}
-          />
-        </label>
-        <label>
-          to{' '}
-          <input
-            type="date"
-            value={state.baselineTo ?? ''}
-            onChange={(e) => update({ baselineTo: e.target.value || null, wave: null })}
-          />
-        </label>
       </div>
-      <SignupsStatus series={series}>
-        {waves && (
-          <p className="summary" data-testid="baseline-summary">
-            Baseline {waves.baseline.from} to {waves.baseline.to}: median{' '}
-            <strong data-testid="baseline-median">{fmt(waves.baseline.median, 2)}</strong>, MAD{' '}
-            {fmt(waves.baseline.mad, 2)}, threshold{' '}
-            <strong data-testid="baseline-threshold">{fmt(waves.baseline.threshold, 2)}</strong>{' '}
-            signups per {state.granularity}.{' '}
-            {waves.waves.length === 0
-              ? 'No bucket rises above the threshold.'
-              : `${waves.waves.length} wave${waves.waves.length > 1 ? 's' : ''} detected.`}
-          </p>
-        )}
+      <FrameControls state={state} update={update} frame={frame} filtered={filtered} />
+      <Status
+        isLoading={chart.mine.isLoading || frame.pending}
+        hasData={Boolean(chart.mine.data)}
+        error={chart.mine.error ?? chart.all.error ?? frame.all.error}
+        empty={chart.mine.data?.points.length === 0}
+        emptyText={
+          chart.kind === 'signups' ? 'No signups are loaded.' : `No ${unit} in the loaded data.`
+        }
+      >
+        <FrameSummary
+          frame={frame}
+          chart={chart}
+          unit={unit}
+          granularity={g}
+          filtered={filtered}
+          filterText={describeFilters(state)}
+        />
         <ChartFrame
-          title="Signups over time"
+          title={`${SERIES_LABELS[chart.kind].name} over time`}
           filters={describeFilters(state)}
-          fileName="signups"
-          ariaLabel="Signups over time with waves"
+          fileName={chart.kind}
+          ariaLabel={`${SERIES_LABELS[chart.kind].name} over time with waves`}
+          busy={chart.mine.isLoading}
+          actions={
+            (state.from || state.to) && (
+              <button
+                type="button"
+                className="small"
+                onClick={() => update({ from: null, to: null })}
+              >
+                Reset zoom
+              </button>
+            )
+          }
         >
-          <SignupsChart
-            series={series.data ?? []}
-            waves={waves}
+          <WavesChart
+            series={chart.mine.data?.points ?? []}
+            view={chart.view}
+            granularity={g}
+            unit={unit}
             range={{ from: state.from, to: state.to }}
-            onBrush={(from, to) => update({ from, to }, true)}
-            selectedWave={state.wave}
-            onSelectWave={(i) => update({ wave: i })}
+            onRange={(from, to) => update({ from, to }, true)}
+            selectedWave={chart.kind === 'signups' ? state.wave : null}
+            onSelectWave={selectWave}
+            notes={state.annotations}
           />
         </ChartFrame>
         <DataTable
-          caption="Waves (select one for attribution)"
-          columns={WAVE_COLUMNS}
+          caption={
+            chart.kind === 'signups' ? 'Waves (select one to see who drove it)' : `Waves of ${unit}`
+          }
+          columns={columns}
           data={waveRows}
-          csvName="waves.csv"
+          csvName={`waves-${chart.kind}.csv`}
           testId="waves-table"
+          onSelectRow={chart.kind === 'signups' ? selectWave : undefined}
+          selectedRow={chart.kind === 'signups' ? state.wave : null}
         />
-        <div className="controls">
-          <label>
-            Wave for attribution{' '}
-            <select
-              value={state.wave ?? ''}
-              onChange={(e) =>
-                update({ wave: e.target.value === '' ? null : Number(e.target.value) })
-              }
-            >
-              <option value="">(none)</option>
-              {waveRows.map((w) => (
-                <option key={w.start} value={w.index}>
-                  #{w.index + 1}: {w.start} to {w.end}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
-      </SignupsStatus>
+      </Status>
       {by && (
         <>
           <h3>Signups by {by}</h3>
           <Status
             isLoading={split.isLoading}
+            hasData={Boolean(pivot)}
             error={split.error}
             empty={pivot?.buckets.length === 0}
+            emptyText="No signups in this range."
           >
-            {pivot && <BreakdownChart buckets={pivot.buckets} values={pivot.values} />}
+            {pivot && (
+              <ChartFrame
+                title={`Signups by ${by}`}
+                filters={describeFilters(state)}
+                fileName={`signups-by-${by}`}
+                ariaLabel={`Signups by ${by}, stacked`}
+                busy={split.isLoading}
+              >
+                <BreakdownChart buckets={pivot.buckets} values={pivot.values} granularity={g} />
+              </ChartFrame>
+            )}
           </Status>
           {wave ? (
-            <Status isLoading={attribution.isLoading} error={attribution.error}>
+            <Status
+              isLoading={attribution.isLoading}
+              hasData={Boolean(attribution.data)}
+              error={attribution.error}
+            >
               <DataTable
-                caption={`Who drove wave #${(state.wave ?? 0) + 1} (${wave.start} to ${wave.end}), by ${by}`}
-                columns={ATTRIBUTION_COLUMNS}
+                caption={`Who drove wave #${(state.wave ?? 0) + 1} (${formatBucket(wave.start, g)} to ${formatBucket(wave.end, g)}), by ${by}`}
+                columns={attrColumns}
                 data={attribution.data ?? []}
                 csvName={`attribution-${by}.csv`}
                 testId="attribution-table"
               />
             </Status>
           ) : (
-            <p className="muted">Choose a wave to see which {by} values drove it.</p>
+            <p className="muted">
+              Select a wave (in the chart or the table) to see which {by} values drove it.
+            </p>
           )}
         </>
       )}
-      {!by && <p className="muted">Choose a segment to break signups down and attribute waves.</p>}
+      {!by && <p className="muted">Choose a column to break signups down and attribute waves.</p>}
     </section>
   );
 }
