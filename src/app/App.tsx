@@ -19,6 +19,7 @@ import { FilterBar } from './FilterBar.tsx';
 import { NotesPanel } from './NotesPanel.tsx';
 import { Tabs } from './Tabs.tsx';
 import { ViewBoundary } from './ViewBoundary.tsx';
+import { StorageBanner } from '../views/upload/StorageStatus.tsx';
 
 export function App() {
   const { state, update, reset, notices, dismissNotices, addNotice } = useViewState();
@@ -75,6 +76,7 @@ export function App() {
         </p>
       </header>
       <DataBanner snapshot={snapshot} linkFingerprint={state.fingerprint} hasData={hasData} />
+      <StorageBanner workspace={ws} />
       {notices.length > 0 && (
         <div className="notice" role="alert">
           <ul>

@@ -23,7 +23,7 @@ import type { IngestReport } from '../ingest/report.ts';
 import { ensureTables } from '../ingest/tables.ts';
 import { dropCubes } from '../metrics/cubes.ts';
 import type { WaveSettings } from '../metrics/params.ts';
-import { prepareCubes } from '../metrics/prepare.ts';
+import { cubesCurrent, prepareCubes } from '../metrics/prepare.ts';
 import { cubesChanged } from './cube-session.ts';
 import { clearQueryCache } from './use-query.ts';
 
@@ -58,7 +58,7 @@ export function useWorkspace(frameSettings: () => { tz: string; settings: WaveSe
 
   /** After any change: the report, a new data version, then the pre-aggregates. */
   const settle = useCallback(
-    async (engine: Engine, next?: IngestReport) => {
+    async (engine: Engine, next?: IngestReport, stored = false) => {
       const r = next ?? (await readReport(engine));
       clearQueryCache();
       cubesChanged();
@@ -72,8 +72,11 @@ export function useWorkspace(frameSettings: () => { tz: string; settings: WaveSe
         return;
       }
       try {
-        const { tz, settings } = frameSettings();
-        await prepareCubes(engine, tz, settings);
+        // Pre-aggregates stored with the data and built from it as it is now are kept.
+        if (!(stored && (await cubesCurrent(engine)))) {
+          const { tz, settings } = frameSettings();
+          await prepareCubes(engine, tz, settings);
+        }
         cubesChanged();
         setPrep({ ready: true, error: null });
       } catch (err) {
@@ -95,7 +98,7 @@ export function useWorkspace(frameSettings: () => { tz: string; settings: WaveSe
       if (!live) return;
       if (r.files.length > 0) {
         setSavedView(await readSetting(engine, 'view'));
-        await settle(engine, r);
+        await settle(engine, r, true);
       }
     })()
       .catch(() => {})

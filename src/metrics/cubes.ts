@@ -66,7 +66,9 @@ async function writeMeta(engine: Engine, name: string, meta: Meta): Promise<void
 /** What pre-aggregates exist; null when none does. */
 export async function loadCubeSet(engine: Engine): Promise<CubeSet | null> {
   if (!(await tableExists(engine, 'cube_meta'))) return null;
-  const rows = await engine.query<{ info: string }>('SELECT info FROM cube_meta ORDER BY name');
+  const rows = await engine.query<{ info: string }>(
+    "SELECT info FROM cube_meta WHERE name <> 'signature' ORDER BY name",
+  );
   const set: CubeSet = { signups: null, posts: null, retention: [] };
   for (const r of rows) {
     const m = JSON.parse(r.info) as Meta;

@@ -4,7 +4,14 @@
  * retention cubes, so that every granularity's newcomers and wave groups read from them.
  */
 import type { Engine } from '../db/engine.ts';
-import { buildPostCube, buildRetentionCube, buildSignupCube, dropCubes } from './cubes.ts';
+import { sqlString } from '../db/engine.ts';
+import {
+  buildPostCube,
+  buildRetentionCube,
+  buildSignupCube,
+  dropCubes,
+  loadCubeSet,
+} from './cubes.ts';
 import { loadContext } from './context.ts';
 import { coverageOf, groupSpans, mergeBoundaries, spanBoundaries } from './frame.ts';
 import type { CohortGranularity, Granularity, QueryContext, WaveSettings } from './params.ts';
@@ -33,6 +40,27 @@ export async function frameBoundaries(
   return mergeBoundaries(...lists);
 }
 
+/** What the loaded data is, for telling whether stored pre-aggregates were built from it. */
+async function dataSignature(engine: Engine): Promise<string> {
+  const rows = await engine.query<{ s: string | null }>(
+    `SELECT string_agg(CAST(file_id AS VARCHAR) || ':' || md5(report), ',' ORDER BY file_id) AS s FROM files`,
+  );
+  return rows[0]?.s ?? '';
+}
+
+/**
+ * Whether the stored pre-aggregates were built from the data as it is now (a reload finds
+ * them in the browser's storage and need not build them again).
+ */
+export async function cubesCurrent(engine: Engine): Promise<boolean> {
+  const meta = await loadCubeSet(engine);
+  if (!meta?.signups || !meta.posts) return false;
+  const rows = await engine.query<{ info: string }>(
+    "SELECT info FROM cube_meta WHERE name = 'signature'",
+  );
+  return rows[0]?.info === (await dataSignature(engine));
+}
+
 /** Build the signup and post cubes from scratch (after any change to the data). */
 export async function prepareCubes(
   engine: Engine,
@@ -47,6 +75,9 @@ export async function prepareCubes(
   const ctx = await loadContext(engine, tz);
   if (!ctx) return null;
   await buildPostCube(engine, await frameBoundaries(engine, ctx, settings, override));
+  await engine.exec(
+    `INSERT INTO cube_meta VALUES ('signature', ${sqlString(await dataSignature(engine))})`,
+  );
   return loadContext(engine, tz);
 }
 

@@ -17,12 +17,13 @@ function where(ws: Workspace): string {
   return `held in this tab's memory only: a reload empties it${s.detail ? ` (${s.detail})` : ''}.`;
 }
 
-export function StorageStatus({ workspace: ws }: { workspace: Workspace }) {
-  const [confirm, setConfirm] = useState(false);
-  const report = ws.report;
-  const files = report?.files ?? [];
-  const busy = ws.status.status === 'loading' || ws.status.status === 'working';
+/**
+ * Shown on every tab: the stored data is held by another tab (with the way to take it over), or
+ * was handed over to one.
+ */
+export function StorageBanner({ workspace: ws }: { workspace: Workspace }) {
   const s = ws.storage;
+  const busy = ws.status.status === 'loading' || ws.status.status === 'working';
   return (
     <>
       {!s.persistent && s.reason === 'open-elsewhere' && (
@@ -44,6 +45,18 @@ export function StorageStatus({ workspace: ws }: { workspace: Workspace }) {
           </button>
         </div>
       )}
+    </>
+  );
+}
+
+export function StorageStatus({ workspace: ws }: { workspace: Workspace }) {
+  const [confirm, setConfirm] = useState(false);
+  const report = ws.report;
+  const files = report?.files ?? [];
+  const busy = ws.status.status === 'loading' || ws.status.status === 'working';
+  const s = ws.storage;
+  return (
+    <>
       {!s.persistent && s.reason === 'unavailable' && files.length === 0 && (
         <p className="notice" role="note" data-testid="no-storage">
           This browser gives Surgescope no private storage here, so data you load will not survive a
