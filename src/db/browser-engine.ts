@@ -89,6 +89,15 @@ const opfsAvailable = () =>
   isSecureContext &&
   typeof navigator.storage?.getDirectory === 'function';
 
+/** Tests and benchmarks can ask for an in-memory database (sessionStorage, per tab). */
+const memoryOnly = () => {
+  try {
+    return sessionStorage.getItem('surgescope:storage') === 'memory';
+  } catch {
+    return false;
+  }
+};
+
 async function start(bundle: duckdb.DuckDBBundle, config: duckdb.DuckDBConfig) {
   const worker = new Worker(bundle.mainWorker as string);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
@@ -110,11 +119,13 @@ async function openBrowserEngine(): Promise<Engine> {
   const query = { castBigIntToDouble: false };
   let opened: Awaited<ReturnType<typeof start>> | null = null;
   let persistent = false;
-  if (!opfsAvailable()) {
+  if (!opfsAvailable() || memoryOnly()) {
     setStorage({
       persistent: false,
       reason: 'unavailable',
-      detail: 'this browser gives the page no private file storage (OPFS)',
+      detail: memoryOnly()
+        ? 'in-memory mode was asked for'
+        : 'this browser gives the page no private file storage (OPFS)',
     });
   } else if (!(await takeLock())) {
     setStorage({ persistent: false, reason: 'open-elsewhere' });

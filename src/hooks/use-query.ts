@@ -22,10 +22,14 @@ const MAX_CACHE = 200;
  * the benchmark can tell when every view has settled, even while stale results stay on screen.
  */
 let inFlight = 0;
+let started = 0;
 const listeners = new Set<(n: number) => void>();
 function track(delta: number) {
   inFlight += delta;
+  if (delta > 0) started += delta;
   document.documentElement.dataset.queries = String(inFlight);
+  // How many queries have ever started: lets a benchmark tell "settled" from "not begun yet".
+  document.documentElement.dataset.queriesStarted = String(started);
   for (const l of listeners) l(inFlight);
 }
 

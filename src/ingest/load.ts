@@ -20,7 +20,7 @@ import { recordFile, fileSpan } from './report.ts';
 import type { FileReport } from './report.ts';
 import { SNIFF_BYTES, decodeHead, sniffText } from './sniff.ts';
 import type { Sniffed } from './sniff.ts';
-import { ParallelReadRefused, stageFile } from './stage.ts';
+import { stageFile } from './stage.ts';
 import { addSegmentColumns, dropFileRows, ensureTables, nextFileId } from './tables.ts';
 import { describeShape, detectTimestampShape, previewRange } from './timestamps.ts';
 
@@ -106,24 +106,6 @@ export async function loadFile(
   options: FileOptions = {},
   load: LoadOptions & { index?: number; total?: number } = {},
 ): Promise<FileReport> {
-  // Only native DuckDB has threads for the parallel reader; it refuses some files (see stage.ts).
-  if (engine.kind === 'native') {
-    try {
-      return await loadOnce(engine, input, options, load, true);
-    } catch (err) {
-      if (!(err instanceof ParallelReadRefused)) throw err;
-    }
-  }
-  return loadOnce(engine, input, options, load, false);
-}
-
-async function loadOnce(
-  engine: Engine,
-  input: InputFile,
-  options: FileOptions,
-  load: LoadOptions & { index?: number; total?: number },
-  parallel: boolean,
-): Promise<FileReport> {
   const report = emptyReport(input, options.table ?? null);
   const progress = (phase: LoadPhase, bytes: number, rows?: number) =>
     load.onProgress?.({
@@ -202,7 +184,6 @@ async function loadOnce(
       fileId,
       zone,
       naiveRange: previewRange(sample),
-      parallel,
     });
     await engine.exec('COMMIT');
     checkCancel();
@@ -266,7 +247,6 @@ async function loadOnce(
     if (staged) await dropFileRows(engine, table, fileId).catch(() => {});
     // A cancel interrupts the statement in flight; whatever error that raised, it is a cancel.
     if (err instanceof LoadCancelled || load.signal?.aborted) throw new LoadCancelled();
-    if (err instanceof ParallelReadRefused) throw err;
     Object.assign(report, emptyReport(input, report.table), {
       file_id: fileId,
       columns: report.columns,

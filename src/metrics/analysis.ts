@@ -13,7 +13,7 @@ import type {
   SeriesKind,
   WaveSettings,
 } from './params.ts';
-import { curves, retention, withIntervals } from './retention.ts';
+import { curves, materializeRetention, retention, withIntervals } from './retention.ts';
 import type { GroupPoint, RetentionCell } from './retention.ts';
 import { series } from './series.ts';
 import type { Series, SeriesPoint } from './series.ts';
@@ -108,10 +108,15 @@ export async function runAnalysis(
   const base = signup.frame?.baseline ?? window;
   const baselineMix = base ? await windowMix(engine, unranged, base) : [];
   const drift = driftFromMix(mix, baselineMix);
-  const cells = await retention(engine, ctx, params.cohort);
+  // The triangle and the wave-group curves share one pass over the posts.
   const spans = groupSpans(signup.frame, start, g, ctx.tz);
+  const groupDim = { kind: 'group' as const, spans };
+  const retBase = ctx.cubes
+    ? undefined
+    : await materializeRetention(engine, ctx, params.cohort, groupDim);
+  const cells = await retention(engine, ctx, params.cohort, retBase);
   const groups = withIntervals(
-    await curves(engine, ctx, params.cohort, { kind: 'group', spans }),
+    await curves(engine, ctx, params.cohort, groupDim, retBase),
     groupNames(spans),
   );
   // The date range narrows what is counted (the chart zooms into it); the frame stays.

@@ -24,9 +24,10 @@ import {
 import type { Sql } from './filters.ts';
 import type { QueryContext } from './params.ts';
 
-/** Timestamp literal for an instant (epoch ms, UTC). */
+/** A TIMESTAMP literal for an instant (epoch ms, UTC; a constant the planner can fold). */
 export function instantSql(ms: number): string {
-  return `make_timestamp(CAST(${Math.round(ms)} AS BIGINT) * 1000)`;
+  const iso = new Date(Math.round(ms)).toISOString();
+  return `TIMESTAMP '${iso.slice(0, 10)} ${iso.slice(11, 23)}'`;
 }
 
 const unique = (xs: readonly string[]) => [...new Set(xs)];

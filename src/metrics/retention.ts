@@ -84,30 +84,77 @@ function cubeBase(ctx: QueryContext, g: CohortGranularity, dim: RetentionDim): S
   };
 }
 
-/** CTEs rs, ra, rr from the raw tables. */
-function rawBase(ctx: QueryContext, g: CohortGranularity, dim: RetentionDim): Sql {
-  const params: SqlParam[] = [];
+/** The raw parts: each user's cohort and dimension, and their distinct active periods. */
+function rawParts(
+  ctx: QueryContext,
+  g: CohortGranularity,
+  dim: RetentionDim,
+): { users: Sql; act: (users: string) => Sql } {
+  const sParams: SqlParam[] = [];
   const t = localSql('s.signup_at', ctx.tz, ctx.range);
   let d = 'NULL';
   if (dim.kind === 'group') d = groupSql('s.signup_at', dim.spans);
   else if (dim.kind === 'segment')
     d = `coalesce(s.${checkedColumn(ctx, 'signups', dim.column)}, '${MISSING}')`;
   const sConds = [
-    ...segmentConditions(ctx, 'signups', (c) => `s.${sqlIdent(c)}`, params),
+    ...segmentConditions(ctx, 'signups', (c) => `s.${sqlIdent(c)}`, sParams),
     ...rangeConditions(t, ctx.filters),
   ];
-  const pConds = segmentConditions(ctx, 'posts', (c) => `p.${sqlIdent(c)}`, params);
+  const pParams: SqlParam[] = [];
+  const pConds = segmentConditions(ctx, 'posts', (c) => `p.${sqlIdent(c)}`, pParams);
   const postBucket = bucketSql(localSql('p.created_at', ctx.tz, ctx.range), g);
   return {
-    text: `users AS (SELECT s.user_id, ${bucketSql(t, g)} AS c, ${d} AS d FROM signups s${where(sConds)}),
-      act AS (SELECT DISTINCT u.user_id, u.c, u.d, ${periodsBetweenSql('u.c', postBucket, g)} AS k
-        FROM users u JOIN posts p ON p.user_id = u.user_id${where(pConds)}),
-      rs AS (SELECT c, d, count(*) AS n FROM users GROUP BY c, d),
-      ra AS (SELECT c, d, k, count(*) AS n FROM act WHERE k >= 0 GROUP BY c, d, k),
-      rr AS (SELECT c, d, mk, count(*) AS n FROM (
-        SELECT c, d, user_id, max(k) AS mk FROM act WHERE k >= 0 GROUP BY c, d, user_id) GROUP BY c, d, mk)`,
-    params,
+    users: {
+      text: `SELECT s.user_id, ${bucketSql(t, g)} AS c, ${d} AS d FROM signups s${where(sConds)}`,
+      params: sParams,
+    },
+    act: (users) => ({
+      text: `SELECT DISTINCT u.user_id, u.c, u.d, ${periodsBetweenSql('u.c', postBucket, g)} AS k
+        FROM ${users} u JOIN posts p ON p.user_id = u.user_id${where(pConds)}`,
+      params: pParams,
+    }),
   };
+}
+
+/** rs, ra, rr over relations of users (user_id, c, d) and their activity (user_id, c, d, k). */
+function aggregatesSql(users: string, act: string): string {
+  return `rs AS (SELECT c, d, count(*) AS n FROM ${users} GROUP BY c, d),
+      ra AS (SELECT c, d, k, count(*) AS n FROM ${act} WHERE k >= 0 GROUP BY c, d, k),
+      rr AS (SELECT c, d, mk, count(*) AS n FROM (
+        SELECT c, d, user_id, max(k) AS mk FROM ${act} WHERE k >= 0 GROUP BY c, d, user_id) GROUP BY c, d, mk)`;
+}
+
+/** CTEs rs, ra, rr from the raw tables. */
+function rawBase(ctx: QueryContext, g: CohortGranularity, dim: RetentionDim): Sql {
+  const parts = rawParts(ctx, g, dim);
+  const act = parts.act('users');
+  return {
+    text: `users AS (${parts.users.text}), act AS (${act.text}), ${aggregatesSql('users', 'act')}`,
+    params: [...parts.users.params, ...act.params],
+  };
+}
+
+/**
+ * Compute the raw retention relations once into temp tables and return the CTEs reading them:
+ * the triangle and the wave-group curves of one analysis then share the one expensive pass
+ * (the distinct active periods of every user). With dimension `group` the triangle (which sums
+ * over it) and the group curves both read it.
+ */
+export async function materializeRetention(
+  engine: Engine,
+  ctx: QueryContext,
+  g: CohortGranularity,
+  dim: RetentionDim,
+): Promise<Sql> {
+  checkFilters(ctx);
+  const parts = rawParts(ctx, g, dim);
+  await engine.query(
+    `CREATE OR REPLACE TEMP TABLE _ret_users_raw AS ${parts.users.text}`,
+    parts.users.params,
+  );
+  const act = parts.act('_ret_users_raw');
+  await engine.query(`CREATE OR REPLACE TEMP TABLE _ret_act_raw AS ${act.text}`, act.params);
+  return { text: aggregatesSql('_ret_users_raw', '_ret_act_raw'), params: [] };
 }
 
 export function retentionBase(ctx: QueryContext, g: CohortGranularity, dim: RetentionDim): Sql {
@@ -120,8 +167,11 @@ function lastBucketCte(ctx: QueryContext, g: CohortGranularity): string {
 }
 
 /** Every cell of the triangle (all cohorts together, no dimension). */
-export function retentionSql(ctx: QueryContext, g: CohortGranularity): Sql {
-  const base = retentionBase(ctx, g, { kind: 'none' });
+export function retentionSql(
+  ctx: QueryContext,
+  g: CohortGranularity,
+  base: Sql = retentionBase(ctx, g, { kind: 'none' }),
+): Sql {
   const period = (a: string, b: string) => periodsBetweenSql(a, b, g);
   return {
     text: `WITH ${base.text}, ${lastBucketCte(ctx, g)},
@@ -145,8 +195,9 @@ export async function retention(
   engine: Engine,
   ctx: QueryContext,
   g: CohortGranularity,
+  base?: Sql,
 ): Promise<RetentionCell[]> {
-  const sql = retentionSql(ctx, g);
+  const sql = retentionSql(ctx, g, base);
   return engine.query<RetentionCell & Record<string, unknown>>(sql.text, sql.params);
 }
 
@@ -169,8 +220,8 @@ export function curvesSql(
   ctx: QueryContext,
   g: CohortGranularity,
   dim: Exclude<RetentionDim, { kind: 'none' }>,
+  base: Sql = retentionBase(ctx, g, dim),
 ): Sql {
-  const base = retentionBase(ctx, g, dim);
   const period = (a: string, b: string) => periodsBetweenSql(a, b, g);
   const top = dim.kind === 'segment' ? (dim.top ?? 8) : null;
   const key =
@@ -195,8 +246,9 @@ export async function curves(
   ctx: QueryContext,
   g: CohortGranularity,
   dim: Exclude<RetentionDim, { kind: 'none' }>,
+  base?: Sql,
 ): Promise<CurveRow[]> {
-  const sql = curvesSql(ctx, g, dim);
+  const sql = curvesSql(ctx, g, dim, base);
   return engine.query<CurveRow & Record<string, unknown>>(sql.text, sql.params);
 }
 

@@ -1,160 +1,372 @@
-/** The browser half of `npm run bench`: Chromium, the Vite dev server, the real page. */
+/**
+ * The browser half of `npm run bench`: the production build in headless Chromium, the real page
+ * driven through its controls, next to raw duckdb-wasm reading the same files.
+ */
+import path from 'node:path';
 import { build, preview } from 'vite';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { launch } from '../browser/browser.ts';
-
-interface LongTasks {
-  count: number;
-  max: number;
-}
+import { ROLES } from './roles.ts';
 
 /** Installed before the page runs: records every long task's duration. */
 const OBSERVE = `window.__long = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); }).observe({ type: 'longtask', buffered: true });`;
 
-async function takeLongTasks(page: Page): Promise<LongTasks> {
+interface Sample {
+  ms: number;
+  /** Main-thread task time (CDP TaskDuration) during the step. */
+  cpu: number;
+  /** Longest main-thread task during the step (0: none over 50 ms). */
+  longest: number;
+}
+
+async function taskSeconds(cdp: CDPSession): Promise<number> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as {
+    metrics: { name: string; value: number }[];
+  };
+  return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+}
+
+async function takeLongTasks(page: Page): Promise<number> {
   return page.evaluate(() => {
     const w = window as unknown as { __long: number[] };
     const xs = w.__long.splice(0);
-    return { count: xs.length, max: xs.length ? Math.max(...xs) : 0 };
+    return xs.length ? Math.max(...xs) : 0;
   });
 }
 
-/** Wait until no query is in flight (the app mirrors the count on <html data-queries>). */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => (document.documentElement.dataset.queries ?? '0') === '0',
-    undefined,
-    {
-      timeout: 600_000,
-      polling: 10,
-    },
-  );
-  // And the frame that draws the results.
-  await page.evaluate(
-    () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
-  );
+const counters = (page: Page) =>
+  page.evaluate(() => ({
+    started: Number(document.documentElement.dataset.queriesStarted ?? '0'),
+    renders: Number(document.documentElement.dataset.renders ?? '0'),
+  }));
+
+/**
+ * Wait until the page has settled after an input: the shell has rendered it (or a query has
+ * started), every query is done, and two frames later nothing new has started.
+ */
+async function settle(page: Page, before: { started: number; renders: number }): Promise<void> {
+  for (;;) {
+    await page.waitForFunction(
+      (b) => {
+        const d = document.documentElement.dataset;
+        const taken =
+          Number(d.renders ?? '0') > b.renders || Number(d.queriesStarted ?? '0') > b.started;
+        return taken && (d.queries ?? '0') === '0';
+      },
+      before,
+      { timeout: 900_000, polling: 'raf' },
+    );
+    const at = await counters(page);
+    const quiet = await page.evaluate(
+      (n) =>
+        new Promise<boolean>((r) =>
+          requestAnimationFrame(() =>
+            requestAnimationFrame(() =>
+              r(
+                Number(document.documentElement.dataset.queriesStarted ?? '0') === n &&
+                  (document.documentElement.dataset.queries ?? '0') === '0',
+              ),
+            ),
+          ),
+        ),
+      at.started,
+    );
+    if (quiet) return;
+  }
 }
 
-async function timed(page: Page, label: string, act: () => Promise<void>, rows: string[][]) {
+async function step(
+  page: Page,
+  cdp: CDPSession,
+  act: () => Promise<unknown>,
+  until?: () => Promise<unknown>,
+): Promise<Sample> {
   await takeLongTasks(page);
+  const before = await counters(page);
+  const cpu0 = await taskSeconds(cdp);
   const t0 = performance.now();
   await act();
-  await page.waitForTimeout(20); // let React schedule the queries
-  await settled(page);
-  const elapsed = performance.now() - t0;
-  const lt = await takeLongTasks(page);
-  rows.push([label, `${elapsed.toFixed(0)} ms`, String(lt.count), `${lt.max.toFixed(0)} ms`]);
+  if (until) await until();
+  await settle(page, before);
+  const ms = performance.now() - t0;
+  const cpu = ((await taskSeconds(cdp)) - cpu0) * 1000;
+  return { ms, cpu, longest: await takeLongTasks(page) };
 }
 
-export async function benchBrowser(files: string[]): Promise<void> {
-  console.log('\n# browser (Chromium, duckdb-wasm in a Web Worker, through the page)');
-  // The production build: what users run (React's development checks would distort timings).
-  await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir: 'dist' } });
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? NaN;
+};
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+
+class Table {
+  rows: string[][] = [];
+  one(label: string, x: Sample, target = '') {
+    this.rows.push([label, fmt(x.ms), '', '', fmt(x.cpu), fmt(x.longest), target]);
+  }
+  many(label: string, xs: Sample[], target = '') {
+    const ms = xs.map((x) => x.ms);
+    this.rows.push([
+      `${label} (×${xs.length})`,
+      fmt(quantile(ms, 0.5)),
+      fmt(quantile(ms, 0.95)),
+      fmt(Math.max(...ms)),
+      fmt(
+        quantile(
+          xs.map((x) => x.cpu),
+          0.5,
+        ),
+      ),
+      fmt(Math.max(...xs.map((x) => x.longest))),
+      target,
+    ]);
+  }
+  print() {
+    console.log(
+      '| step | median | p95 | max | main-thread CPU (median) | longest task | target |\n|---|---|---|---|---|---|---|',
+    );
+    for (const r of this.rows) console.log(`| ${r.join(' | ')} |`);
+  }
+}
+
+/** Alternate an input between two values `runs` times each, after a first (uncached) pair. */
+async function alternate(
+  page: Page,
+  cdp: CDPSession,
+  runs: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+): Promise<{ first: Sample[]; repeat: Sample[] }> {
+  const first = [await step(page, cdp, a), await step(page, cdp, b)];
+  const repeat: Sample[] = [];
+  for (let i = 0; i < runs; i++) repeat.push(await step(page, cdp, a), await step(page, cdp, b));
+  return { first, repeat };
+}
+
+async function rawReference(page: Page, files: string[]) {
+  await page.locator('input[type=file]').setInputFiles(files);
+  return page.evaluate(
+    (roles) => {
+      const w = window as unknown as {
+        rawBench: (
+          f: File[],
+          r: unknown,
+        ) => Promise<{ started: number; load: number; queries: number }>;
+      };
+      const input = document.querySelector('input[type=file]') as HTMLInputElement;
+      return w.rawBench([...(input.files ?? [])], roles);
+    },
+    JSON.parse(JSON.stringify(ROLES)) as unknown,
+  );
+}
+
+export async function benchBrowser(files: string[], runs: number): Promise<void> {
+  console.log('\n# browser (production build, Chromium, duckdb-wasm in a Web Worker)');
+  await build({
+    configFile: 'vite.config.ts',
+    logLevel: 'warn',
+    build: {
+      outDir: 'dist',
+      rollupOptions: {
+        input: { main: path.resolve('index.html'), raw: path.resolve('test/bench/raw.html') },
+      },
+    },
+  });
   const server = await preview({
     configFile: 'vite.config.ts',
     preview: { port: 5399, host: '127.0.0.1' },
     logLevel: 'warn',
   });
+  const base = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5399/';
   const browser = await launch();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const rawPage = await (await browser.newContext()).newPage();
+    await rawPage.goto(`${base}test/bench/raw.html`);
+    const raw = await rawReference(rawPage, files);
+    await rawPage.context().close();
+
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     await page.addInitScript(OBSERVE);
-    await page.goto(server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5399/');
-    const rows: string[][] = [];
+    if (process.env.BENCH_STORAGE === 'memory')
+      await page.addInitScript(() => sessionStorage.setItem('surgescope:storage', 'memory'));
+    await page.goto(base);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const table = new Table();
+
+    // Load: click → report shown; then the views are prepared.
     await page.getByLabel('Choose CSV files').setInputFiles(files);
-    await timed(
+    await page.getByRole('button', { name: /^Load \d+ files?$/ }).waitFor();
+    const load = await step(page, cdp, async () => {
+      await page.getByRole('button', { name: /^Load \d+ files?$/ }).click();
+      await page.getByRole('heading', { name: 'Ingest report' }).waitFor({ timeout: 1_800_000 });
+    });
+    table.one('load 4 files (click → report)', load, `≤ 1.5 × raw (${fmt(raw.load * 1.5)})`);
+    const ready = await step(page, cdp, () =>
+      page.getByText('The views are ready').waitFor({ timeout: 1_800_000 }),
+    );
+    table.one('views prepared (after the report)', ready);
+    const facts = `${(await page.getByTestId('fact-signups').textContent()) ?? ''} signups, ${(await page.getByTestId('fact-posts').textContent()) ?? ''} posts`;
+
+    // Waves
+    table.one(
+      'Waves, first draw',
+      await step(
+        page,
+        cdp,
+        () => page.getByRole('tab', { name: 'Waves' }).click(),
+        () => page.getByTestId('waves-table').waitFor({ timeout: 600_000 }),
+      ),
+      '≤ 500 ms',
+    );
+    const gran = page.getByLabel('Granularity');
+    const g = await alternate(
       page,
-      'load all files',
+      cdp,
+      runs,
+      () => gran.selectOption('week'),
+      () => gran.selectOption('day'),
+    );
+    table.many('granularity day ↔ week, first', g.first, '≤ 100 ms');
+    table.many('granularity day ↔ week, again', g.repeat, '≤ 100 ms');
+    const by = page.getByLabel('Break down signups by');
+    const b = await alternate(
+      page,
+      cdp,
+      runs,
+      () => by.selectOption('country'),
+      () => by.selectOption(''),
+    );
+    table.many('breakdown by country ↔ none', [...b.first, ...b.repeat], '≤ 100 ms');
+    const from = page.getByLabel('From', { exact: true });
+    const r = await alternate(
+      page,
+      cdp,
+      runs,
       async () => {
-        await page.getByRole('button', { name: /^Load \d+ files?$/ }).click();
-        await page.getByRole('heading', { name: 'Ingest report' }).waitFor({ timeout: 1_800_000 });
+        await from.fill('2025-01-10');
+        await from.blur();
       },
-      rows,
+      async () => {
+        await from.fill('');
+        await from.blur();
+      },
     );
-    console.log(
-      `report: ${(await page.getByTestId('fact-signups').textContent()) ?? ''} signups, ${(await page.getByTestId('fact-posts').textContent()) ?? ''} posts`,
-    );
-    await timed(
+    table.many('date range from 2025-01-10 ↔ all', [...r.first, ...r.repeat], '≤ 100 ms');
+    const wavesRows = page.getByTestId('waves-table').locator('tbody tr');
+    const w = await alternate(
       page,
-      'Waves tab, first draw',
-      () => page.getByRole('tab', { name: 'Waves' }).click(),
-      rows,
+      cdp,
+      runs,
+      () => wavesRows.nth(0).click(),
+      () => wavesRows.nth(1).click(),
     );
-    await timed(
-      page,
-      'granularity → week',
-      () =>
-        page
-          .getByLabel('Granularity')
-          .selectOption('week')
-          .then(() => undefined),
-      rows,
+    table.many('select wave 1 ↔ 2', [...w.first, ...w.repeat], '≤ 100 ms');
+    // A segment filter: add country, tick US, then toggle CA.
+    const addFilter = page.getByLabel('Add a filter');
+    table.one(
+      'add a filter (country: values listed)',
+      await step(page, cdp, () => addFilter.selectOption({ label: 'country' })),
     );
-    await timed(
-      page,
-      'granularity → day (cached)',
-      () =>
-        page
-          .getByLabel('Granularity')
-          .selectOption('day')
-          .then(() => undefined),
-      rows,
+    table.one(
+      'filter country = US',
+      await step(page, cdp, () => page.getByRole('checkbox', { name: /^US\b/ }).check()),
+      '≤ 100 ms',
     );
-    await timed(
+    const ca = page.getByRole('checkbox', { name: /^CA\b/ });
+    const f = await alternate(
       page,
-      'break down by country',
-      () =>
-        page
-          .getByLabel('Break down by')
-          .selectOption('country')
-          .then(() => undefined),
-      rows,
+      cdp,
+      runs,
+      () => ca.check(),
+      () => ca.uncheck(),
     );
-    await timed(
-      page,
-      'date range (brush-equivalent)',
-      () => page.getByLabel('From', { exact: true }).fill('2025-01-10'),
-      rows,
+    table.many('filter + CA ↔ − CA', [...f.first, ...f.repeat], '≤ 100 ms');
+    await step(page, cdp, () =>
+      page.getByRole('button', { name: 'Remove the filter on country' }).click(),
     );
-    await timed(
-      page,
-      'Content mix tab, first draw',
-      () => page.getByRole('tab', { name: 'Content mix' }).click(),
-      rows,
+
+    // Content mix
+    table.one(
+      'Content mix, first draw',
+      await step(
+        page,
+        cdp,
+        () => page.getByRole('tab', { name: 'Content mix' }).click(),
+        () => page.getByTestId('movers-table').waitFor({ timeout: 600_000 }),
+      ),
+      '≤ 500 ms',
     );
-    await timed(
+    const mg = await alternate(
       page,
-      'author group toggle',
+      cdp,
+      runs,
+      () => gran.selectOption('week'),
+      () => gran.selectOption('day'),
+    );
+    table.many('mix granularity day ↔ week', [...mg.first, ...mg.repeat], '≤ 100 ms');
+    const grp = await alternate(
+      page,
+      cdp,
+      runs,
       () => page.getByRole('radio', { name: 'existing authors' }).check(),
-      rows,
+      () => page.getByRole('radio', { name: 'newcomers' }).check(),
     );
-    await timed(
-      page,
-      'Retention tab, first draw',
-      () => page.getByRole('tab', { name: 'Retention' }).click(),
-      rows,
+    table.many('drift group existing ↔ newcomers', [...grp.first, ...grp.repeat], '≤ 100 ms');
+
+    // Retention
+    table.one(
+      'Retention, first draw (builds its pre-aggregate)',
+      await step(
+        page,
+        cdp,
+        () => page.getByRole('tab', { name: 'Retention' }).click(),
+        () =>
+          page
+            .locator('[data-testid="retention-triangle"] td[data-cohort]')
+            .first()
+            .waitFor({ timeout: 900_000 }),
+      ),
+      '≤ 500 ms',
     );
-    await timed(
+    const mode = await alternate(
       page,
-      'On or after toggle',
+      cdp,
+      runs,
       () => page.getByRole('radio', { name: 'On or after' }).check(),
-      rows,
+      () => page.getByRole('radio', { name: 'On', exact: true }).check(),
     );
-    await timed(
+    table.many('mode On ↔ On or after', [...mode.first, ...mode.repeat], '≤ 100 ms');
+    const cohort = page.getByLabel('Cohort granularity');
+    const c = await alternate(
       page,
-      'cohort granularity → month',
-      () =>
-        page
-          .getByLabel('Cohort granularity')
-          .selectOption('month')
-          .then(() => undefined),
-      rows,
+      cdp,
+      runs,
+      () => cohort.selectOption('month'),
+      () => cohort.selectOption('week'),
     );
-    console.log('| step | time to settled | long tasks | longest |\n|---|---|---|---|');
-    for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+    table.many('cohorts week ↔ month, first (month builds its pre-aggregate)', c.first, '≤ 100 ms');
+    table.many('cohorts week ↔ month, again', c.repeat, '≤ 100 ms');
+    const curves = page.getByRole('combobox', { name: 'Curves by' });
+    const cb = await alternate(
+      page,
+      cdp,
+      runs,
+      () => curves.selectOption('country'),
+      () => curves.selectOption(''),
+    );
+    table.many('curves by country ↔ wave group', [...cb.first, ...cb.repeat], '≤ 100 ms');
+
+    console.log(`report: ${facts}`);
+    console.log(
+      `raw duckdb-wasm on the same files: start ${fmt(raw.started)}, read_csv into typed tables ${fmt(raw.load)}, plain aggregates ${fmt(raw.queries)}`,
+    );
+    console.log(`load ratio to raw read_csv: ${(load.ms / raw.load).toFixed(2)}`);
+    table.print();
     if (errors.length) console.log(`console errors: ${errors.join(' / ')}`);
   } finally {
     await browser.close();

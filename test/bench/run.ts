@@ -1,29 +1,31 @@
 /**
- * `npm run bench [-- --scale 50] [-- --skip-node] [-- --skip-browser]`: the performance targets,
- * measured. Generates the sample at a scale (50 ≈ 1M signups, 9M posts) into the temp folder,
- * then
- *  - node: ingest and every analysis through the CLI's code path;
- *  - browser: loads the files through the page's file input into duckdb-wasm in Chromium and
- *    times the load, each view's first draw and several interactions, recording long tasks
- *    (> 50 ms) on the main thread with a PerformanceObserver.
- * Prints a table of figures; nothing is asserted (timed tests would be flaky), the numbers are
- * for people to read and quote.
+ * `npm run bench [-- --scale 50] [--runs 5] [--skip-node] [--skip-browser]`: the performance
+ * targets, measured, next to their references on the same files in one run:
+ *  - node: `npm run analyze` (native DuckDB, whole process) against native DuckDB doing the
+ *    plain load and queries (test/bench/native-reference.ts), and the CLI on duckdb-wasm;
+ *  - browser (production build, headless Chromium): the app's load (click → report), views
+ *    ready, each view's first draw and every interaction repeated for medians and p95, with
+ *    main-thread CPU (CDP TaskDuration) and long tasks per step; against raw duckdb-wasm
+ *    reading the same files into typed tables (test/bench/raw.html).
+ * Nothing is asserted (timed tests would be flaky): the table is for people to read and quote.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeSample } from '../../data/generate.ts';
-import { openNodeEngine } from '../../src/db/node-engine.ts';
-import { ingestFiles } from '../../src/ingest/ingest.ts';
-import { pathInput } from '../../src/ingest/node-input.ts';
-import { loadContext } from '../../src/metrics/context.ts';
-import { runAnalysis } from '../../src/metrics/analysis.ts';
 import { benchBrowser } from './browser-bench.ts';
+import { ROLES } from './roles.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
-const scaleArg = args[args.indexOf('--scale') + 1];
-const scale = args.includes('--scale') && scaleArg ? Number(scaleArg) : 50;
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  const v = i >= 0 ? Number(args[i + 1]) : NaN;
+  return Number.isFinite(v) ? v : fallback;
+};
+const scale = option('--scale', 50);
+const runs = option('--runs', 5);
 
 async function ensureData(): Promise<string[]> {
   const dir = path.join(tmpdir(), `surgescope-bench-scale-${scale}`);
@@ -36,48 +38,49 @@ async function ensureData(): Promise<string[]> {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.csv'))
     .sort();
-  const ordered = [
+  return [
     ...files.filter((f) => f.startsWith('signups')),
     ...files.filter((f) => !f.startsWith('signups')),
-  ];
-  return ordered.map((f) => path.join(dir, f));
+  ].map((f) => path.join(dir, f));
 }
 
-const ms = (t0: number) => `${(performance.now() - t0).toFixed(0)} ms`;
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-async function benchNode(files: string[]) {
-  console.log('\n# node (blocking duckdb-wasm, the CLI path)');
-  const engine = await openNodeEngine({ allowedPaths: files });
-  let t0 = performance.now();
-  const report = await ingestFiles(
-    engine,
-    files.map((f) => ({
-      input: pathInput(f),
-      options: {
-        table: path.basename(f).startsWith('signups') ? ('signups' as const) : ('posts' as const),
-      },
-    })),
+/** Wall time of a whole process, from spawn to exit. */
+function timeProcess(cmd: string, argv: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed: ${r.stderr}`);
+  return ms;
+}
+
+function benchNode(files: string[]) {
+  console.log('\n# node: npm run analyze against native DuckDB, whole processes');
+  const out = mkdtempSync(path.join(tmpdir(), 'surgescope-bench-out-'));
+  const roles = path.join(out, 'roles.json');
+  writeFileSync(roles, JSON.stringify(ROLES));
+  const inputs = files.flatMap((f) => [
+    path.basename(f).startsWith('signups') ? '--signups' : '--posts',
+    f,
+  ]);
+  const cli = (engine: string) =>
+    timeProcess('npx', ['tsx', 'src/cli/analyze.ts', ...inputs, '--out', out, '--engine', engine]);
+  const reference = timeProcess('npx', ['tsx', 'test/bench/native-reference.ts', roles, ...files]);
+  const native = cli('native');
+  const wasm = cli('wasm');
+  console.log('| run | time | ratio to native reference |\n|---|---|---|');
+  console.log(`| native DuckDB, plain load and queries (reference) | ${s(reference)} | 1.00 |`);
+  console.log(
+    `| npm run analyze (native DuckDB) | ${s(native)} | ${(native / reference).toFixed(2)} |`,
   );
   console.log(
-    `ingest: ${ms(t0)} (${report.signups.toLocaleString()} signups, ${report.posts.toLocaleString()} posts)`,
+    `| npm run analyze -- --engine wasm | ${s(wasm)} | ${(wasm / reference).toFixed(2)} |`,
   );
-  const ctx = await loadContext(engine, 'UTC');
-  if (!ctx) throw new Error('nothing loaded');
-  for (const granularity of ['day', 'hour'] as const) {
-    t0 = performance.now();
-    await runAnalysis(engine, ctx, {
-      granularity,
-      cohort: 'week',
-      waves: { baseline: null, madMultiplier: 3, medianMultiplier: 2 },
-      surgeStart: null,
-    });
-    console.log(`all analyses, ${granularity}: ${ms(t0)}`);
-  }
-  await engine.close();
 }
 
 const files = await ensureData();
-const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
+const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
 console.log(`scale ${scale}: ${files.length} files, ${(bytes / 1e6).toFixed(0)} MB`);
-if (!flag('--skip-node')) await benchNode(files);
-if (!flag('--skip-browser')) await benchBrowser(files);
+if (!flag('--skip-node')) benchNode(files);
+if (!flag('--skip-browser')) await benchBrowser(files, runs);
