@@ -39,6 +39,7 @@ export function App() {
           madMultiplier: latest.current.madMultiplier,
           medianMultiplier: latest.current.medianMultiplier,
         },
+        cohort: latest.current.cohort,
       }),
       [],
     ),
@@ -106,8 +107,16 @@ export function App() {
         {hasData && ctx.data && analysis && (
           // A snapshot holds results for its own filters only: they show, but cannot change.
           <fieldset className="plain" disabled={snapshotVersion !== null}>
-            <FilterBar ctx={ctx.data} state={state} update={update} version={version} />
-            <NotesPanel state={state} update={update} />
+            <FilterBar
+              ctx={ctx.data}
+              from={state.from}
+              to={state.to}
+              tz={state.tz}
+              filters={state.filters}
+              update={update}
+              version={version}
+            />
+            <NotesPanel annotations={state.annotations} update={update} />
           </fieldset>
         )}
         <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${state.view}`}>
@@ -216,7 +225,14 @@ function useFingerprint(
   update: Update,
   addNotice: (n: string) => void,
 ) {
-  const fingerprint = useQuery(`fingerprint:${version}`, datasetFingerprint, enabled);
+  // Reading every row takes a second or two at surge scale: it runs in a pause between clicks,
+  // and is cancelled and run again if a click comes (one statement).
+  const fingerprint = useQuery(
+    `fingerprint:${version}`,
+    (engine) => datasetFingerprint(engine, { background: true, restartable: true }),
+    enabled,
+    true,
+  );
   const linkFingerprint = useRef(state.fingerprint);
   useEffect(() => {
     const fp = fingerprint.data;

@@ -3,7 +3,7 @@
  * checkboxes and counts), the report time zone. Filters narrow who and what is counted; they
  * never move the frame of the surge.
  */
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import type { QueryContext } from '../metrics/params.ts';
 import type { ViewState } from '../state/view-state.ts';
 import { utcToLocalMs } from '../metrics/time-zone.ts';
@@ -14,13 +14,20 @@ import { SegmentPicker } from './SegmentPicker.tsx';
 const localDate = (ms: number, tz: string) =>
   new Date(utcToLocalMs(ms, tz)).toISOString().slice(0, 10);
 
-export function FilterBar(props: {
+type FilterState = Pick<ViewState, 'from' | 'to' | 'tz' | 'filters'>;
+
+/** Memoised: it redraws when the filters, the zone or the data change, not on every view change. */
+export const FilterBar = memo(function FilterBar(props: {
   ctx: QueryContext;
-  state: ViewState;
+  from: ViewState['from'];
+  to: ViewState['to'];
+  tz: ViewState['tz'];
+  filters: ViewState['filters'];
   update: (p: Partial<ViewState>, replace?: boolean) => void;
   version: number;
 }) {
-  const { ctx, state, update } = props;
+  const { ctx, update } = props;
+  const state: FilterState = props;
   // A column picked in "Add filter" waits here until values are chosen.
   const [pending, setPending] = useState<{ table: 'signups' | 'posts'; column: string } | null>(
     null,
@@ -131,4 +138,4 @@ export function FilterBar(props: {
       )}
     </div>
   );
-}
+});

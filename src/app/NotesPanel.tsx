@@ -2,17 +2,18 @@
  * Timeline notes: dated notes the analyst adds ("2025-01-19: TikTok goes dark"), drawn on every
  * time axis, listed and editable here, carried in links, snapshots and chart exports.
  */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { BucketField } from '../components/fields.tsx';
 import type { Annotation, ViewState } from '../state/view-state.ts';
 
 const MAX_NOTES = 20;
 
-export function NotesPanel(props: {
-  state: ViewState;
+/** Memoised: it redraws when the notes change. */
+export const NotesPanel = memo(function NotesPanel(props: {
+  annotations: ViewState['annotations'];
   update: (p: Partial<ViewState>, replace?: boolean) => void;
 }) {
-  const notes = props.state.annotations;
+  const notes = props.annotations;
   const [at, setAt] = useState<string | null>(null);
   const [text, setText] = useState('');
   const set = (next: Annotation[]) =>
@@ -86,4 +87,4 @@ export function NotesPanel(props: {
       )}
     </details>
   );
-}
+});

@@ -41,7 +41,8 @@ export interface WavesChartProps {
   granularity: 'hour' | 'day' | 'week' | 'month';
   unit: string;
   /** Inclusive date range in force (null ends: the whole series). */
-  range: { from: string | null; to: string | null };
+  from: string | null;
+  to: string | null;
   onRange: (from: string | null, to: string | null) => void;
   selectedWave: number | null;
   onSelectWave: (i: number) => void;
@@ -79,14 +80,14 @@ function WavesChartImpl(props: WavesChartProps) {
     });
     return out;
   }, [series]);
-  const lo = props.range.from
+  const lo = props.from
     ? Math.max(
         0,
-        rows.findIndex((r) => dateOf(r.bucket_start) >= (props.range.from as string)),
+        rows.findIndex((r) => dateOf(r.bucket_start) >= (props.from as string)),
       )
     : 0;
-  const hiFound = props.range.to
-    ? rows.findLastIndex((r) => dateOf(r.bucket_start) <= (props.range.to as string))
+  const hiFound = props.to
+    ? rows.findLastIndex((r) => dateOf(r.bucket_start) <= (props.to as string))
     : rows.length - 1;
   const hi = hiFound >= lo ? hiFound : rows.length - 1;
   const visible = useMemo(() => rows.slice(lo, hi + 1), [rows, lo, hi]);

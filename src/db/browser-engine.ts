@@ -16,7 +16,8 @@ import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import { START_SQL, UPLOAD_DIR, lockDownSql, tableToRows } from './engine.ts';
-import type { Engine, FileSource, Row, SqlParam } from './engine.ts';
+import type { Engine, FileSource, Row, RunOptions, SqlParam } from './engine.ts';
+import { createLanes } from './lanes.ts';
 
 const BUNDLES: duckdb.DuckDBBundles = {
   mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
@@ -24,6 +25,8 @@ const BUNDLES: duckdb.DuckDBBundles = {
 };
 
 export const DB_FILE = 'surgescope.db';
+/** How long the foreground must have been quiet before background statements run. */
+const PAUSE_MS = 800;
 const DB_PATH = `opfs://${DB_FILE}`;
 const LOCK = 'surgescope-database';
 const CHANNEL = 'surgescope-database';
@@ -89,6 +92,15 @@ const opfsAvailable = () =>
   isSecureContext &&
   typeof navigator.storage?.getDirectory === 'function';
 
+/** Statement timings on the console, for diagnosing where time goes (sessionStorage flag). */
+const tracing = () => {
+  try {
+    return sessionStorage.getItem('surgescope:trace') === '1';
+  } catch {
+    return false;
+  }
+};
+
 /** Tests and benchmarks can ask for an in-memory database (sessionStorage, per tab). */
 const memoryOnly = () => {
   try {
@@ -152,17 +164,26 @@ async function openBrowserEngine(): Promise<Engine> {
   const { db, worker } = opened;
   try {
     const conn = await db.connect();
+    let store: string | null = null;
+    if (persistent) {
+      // The analyst works on an in-memory database; the stored one beside it is written in the
+      // background (store.ts). Writing to the browser's storage costs about twice the read of a
+      // file, so loads stay at the engine's in-memory pace and the copy follows.
+      const rows = await conn.query('SELECT current_database() AS name');
+      store = String(rows.toArray()[0]?.toJSON().name ?? '');
+      await conn.query("ATTACH ':memory:' AS work");
+      await conn.query('USE work');
+    }
     // duckdb-wasm 1.32 never resets its write-ahead log after a checkpoint: writes after one are
-    // lost unless every write checkpoints at once (must be set each session, before the lock).
-    const durable = persistent ? ["SET checkpoint_threshold = '0KB'"] : [];
+    // lost unless another checkpoint follows. Only store.ts writes to the store, and every one of
+    // its write batches ends with CHECKPOINT (the working database is in memory: no log).
     for (const sql of [
       ...START_SQL,
-      ...durable,
       ...lockDownSql({ directories: [UPLOAD_DIR], paths: [] }),
     ]) {
       await conn.query(sql);
     }
-    const engine = wrap(db, conn, worker);
+    const engine = wrap(db, conn, worker, store);
     if (persistent) listenForHandover(engine);
     return engine;
   } catch (err) {
@@ -240,14 +261,26 @@ export async function storedBytes(): Promise<number | null> {
   }
 }
 
-function wrap(db: duckdb.AsyncDuckDB, conn: duckdb.AsyncDuckDBConnection, worker: Worker): Engine {
+function wrap(
+  db: duckdb.AsyncDuckDB,
+  conn: duckdb.AsyncDuckDBConnection,
+  worker: Worker,
+  store: string | null,
+): Engine {
   let closed = false;
-  // One connection serves the app; statements take turns so a streamed result is never cut off.
-  let queue: Promise<unknown> = Promise.resolve();
-  const turn = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = queue.then(work, work);
-    queue = next.catch(() => {});
-    return next;
+  // One connection serves the app; statements take turns so a streamed result is never cut off
+  // (lanes.ts: the analyst's statements first, background ones in the pauses).
+  const lanes = createLanes({ pauseMs: PAUSE_MS, cancel: () => conn.cancelSent() });
+  const trace = tracing();
+  const turn = <T>(work: () => Promise<T>, sql = '', options: RunOptions = {}): Promise<T> => {
+    if (!trace) return lanes.run(work, options);
+    const t0 = performance.now();
+    return lanes.run(work, options).finally(() => {
+      const bg = typeof options.background === 'function' ? options.background() : options.background;
+      console.debug(
+        `[sql ${Math.round(performance.now() - t0)} ms${bg ? ' bg' : ''}] ${sql.replace(/\s+/g, ' ').slice(0, 160)}`,
+      );
+    });
   };
   // Statements run through `send` so that a long one (a 10M-row CSV read) can be cancelled.
   const run = async (sql: string): Promise<Table> => {
@@ -259,22 +292,35 @@ function wrap(db: duckdb.AsyncDuckDB, conn: duckdb.AsyncDuckDBConnection, worker
   };
   return {
     kind: 'browser',
-    query<T extends Row = Row>(sql: string, params?: readonly SqlParam[]): Promise<T[]> {
-      return turn(async () => {
-        if (!params || params.length === 0) return tableToRows<T>(await run(sql));
-        if (closed) throw new Error('The database is closed.');
-        const stmt = await conn.prepare(sql);
-        try {
-          return tableToRows<T>(await stmt.query(...params));
-        } finally {
-          await stmt.close();
-        }
-      });
+    store,
+    query<T extends Row = Row>(
+      sql: string,
+      params?: readonly SqlParam[],
+      options?: RunOptions,
+    ): Promise<T[]> {
+      return turn(
+        async () => {
+          if (!params || params.length === 0) return tableToRows<T>(await run(sql));
+          if (closed) throw new Error('The database is closed.');
+          const stmt = await conn.prepare(sql);
+          try {
+            return tableToRows<T>(await stmt.query(...params));
+          } finally {
+            await stmt.close();
+          }
+        },
+        sql,
+        options,
+      );
     },
-    exec(sql: string): Promise<void> {
-      return turn(async () => {
-        await run(sql);
-      });
+    exec(sql: string, options?: RunOptions): Promise<void> {
+      return turn(
+        async () => {
+          await run(sql);
+        },
+        sql,
+        options,
+      );
     },
     async registerFile(name: string, source: FileSource): Promise<string> {
       const target = UPLOAD_DIR + name;
@@ -300,7 +346,7 @@ function wrap(db: duckdb.AsyncDuckDB, conn: duckdb.AsyncDuckDBConnection, worker
     },
     async close(): Promise<void> {
       if (closed) return;
-      await queue.catch(() => {});
+      await lanes.idle();
       closed = true;
       starting = null;
       await conn.close().catch(() => {});

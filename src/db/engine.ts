@@ -5,6 +5,7 @@
  * build in node: `--engine wasm`). All return plain rows with numbers instead of BigInts, so
  * metric code is identical everywhere.
  */
+import type { LaneOptions } from './lanes.ts';
 
 /** A value that may be bound to a `?` placeholder. */
 export type SqlParam = string | number | boolean | null;
@@ -17,13 +18,29 @@ export type FileSource =
   | { kind: 'browser-file'; file: File }
   | { kind: 'buffer'; bytes: Uint8Array };
 
+/**
+ * How a statement waits its turn. Background work (saving to the browser's storage, preparing
+ * pre-aggregates nobody waits for) runs only when no foreground statement is waiting, so the
+ * analyst's clicks never queue behind it for longer than one background statement.
+ */
+export type RunOptions = LaneOptions;
+
 export interface Engine {
   /** native: DuckDB in node; wasm-node: duckdb-wasm's blocking build in node; browser: the worker. */
   readonly kind: 'native' | 'wasm-node' | 'browser';
+  /**
+   * The catalog of the browser's stored database when the working data lives in memory beside
+   * it (see store.ts); null when there is no store.
+   */
+  readonly store?: string | null;
   /** Run one statement and return its rows (BigInt converted to number). */
-  query<T extends Row = Row>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
+  query<T extends Row = Row>(
+    sql: string,
+    params?: readonly SqlParam[],
+    options?: RunOptions,
+  ): Promise<T[]>;
   /** Run statements for their effect. */
-  exec(sql: string): Promise<void>;
+  exec(sql: string, options?: RunOptions): Promise<void>;
   /**
    * Make a file readable by SQL and return the path to use in `read_csv`. In the browser a
    * File is read in place through a file handle, never copied into wasm memory.
@@ -34,6 +51,12 @@ export interface Engine {
   cancel(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/**
+ * information_schema condition for the working database's own tables (the browser attaches a
+ * stored database beside it; see browser-engine.ts).
+ */
+export const OWN_TABLES = "table_schema = 'main' AND table_catalog = current_database()";
 
 /** Registered files live under this directory; it is the only one SQL may read after lock-down. */
 export const UPLOAD_DIR = '/uploads/';

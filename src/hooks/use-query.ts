@@ -70,10 +70,15 @@ export function clearQueryCache(): void {
   cache.clear();
 }
 
+/**
+ * `untracked`: work nobody waits on to see a view (the data's fingerprint for links) is left out
+ * of the in-flight count, so "settled" means the views are drawn.
+ */
 export function useQuery<T>(
   key: string,
   run: (engine: Engine) => Promise<T>,
   enabled = true,
+  untracked = false,
 ): QueryResult<T> {
   const [done, setDone] = useState<{ key: string; data?: T; error?: Error } | null>(null);
   useEffect(() => {
@@ -92,7 +97,7 @@ export function useQuery<T>(
     let promise = pending.get(key) as Promise<T> | undefined;
     if (!promise) {
       // One computation per key, however many components (or StrictMode re-runs) ask for it.
-      track(1);
+      if (!untracked) track(1);
       promise = browserEngine()
         .then(run)
         .then((data) => {
@@ -103,7 +108,7 @@ export function useQuery<T>(
         })
         .finally(() => {
           pending.delete(key);
-          track(-1);
+          if (!untracked) track(-1);
         });
       pending.set(key, promise);
     }

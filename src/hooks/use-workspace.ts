@@ -13,6 +13,8 @@ import {
   storedBytes,
 } from '../db/browser-engine.ts';
 import { readSetting, saveSetting } from '../ingest/app-state.ts';
+import { clearStore, restoreFromStore } from '../db/store.ts';
+import { onPersistChange, persist, persistState, stopSaving } from './persist.ts';
 import type { Engine } from '../db/engine.ts';
 import { clearData, ingestFiles, removeFile } from '../ingest/ingest.ts';
 import type { IngestItem } from '../ingest/ingest.ts';
@@ -22,10 +24,19 @@ import { readReport } from '../ingest/report.ts';
 import type { IngestReport } from '../ingest/report.ts';
 import { ensureTables } from '../ingest/tables.ts';
 import { dropCubes } from '../metrics/cubes.ts';
-import type { WaveSettings } from '../metrics/params.ts';
+import type { CohortGranularity, WaveSettings } from '../metrics/params.ts';
+import { prefetchRetention, stopRetentionBuilds } from './retention-cube.ts';
 import { cubesCurrent, prepareCubes } from '../metrics/prepare.ts';
 import { cubesChanged } from './cube-session.ts';
 import { clearQueryCache } from './use-query.ts';
+
+/**
+ * Background work reading the data (retention built ahead of need, the stored copy) is given up
+ * on before the data changes under it; a fresh save follows the change.
+ */
+async function stopBackgroundWork(): Promise<void> {
+  await Promise.all([stopRetentionBuilds(), stopSaving()]);
+}
 
 export type WorkspaceStatus =
   | { status: 'idle' }
@@ -43,8 +54,13 @@ export interface Preparation {
   error: string | null;
 }
 
-/** `frameSettings` (stable) gives the zone and wave settings the pre-aggregates are banded for. */
-export function useWorkspace(frameSettings: () => { tz: string; settings: WaveSettings }) {
+/**
+ * `frameSettings` (stable) gives the zone and wave settings the pre-aggregates are banded for,
+ * and the cohort granularity whose retention cube is built ahead of need.
+ */
+export function useWorkspace(
+  frameSettings: () => { tz: string; settings: WaveSettings; cohort: CohortGranularity },
+) {
   const [status, setStatus] = useState<WorkspaceStatus>({ status: 'idle' });
   const [report, setReport] = useState<IngestReport | null>(null);
   const [version, setVersion] = useState(0);
@@ -55,6 +71,11 @@ export function useWorkspace(frameSettings: () => { tz: string; settings: WaveSe
   const [started, setStarted] = useState(false);
   const controller = useRef<AbortController | null>(null);
   const storage = useSyncExternalStore(onStorageChange, currentStorage);
+  const saving = useSyncExternalStore(onPersistChange, persistState);
+  // The stored size once a save ends.
+  useEffect(() => {
+    if (!saving.saving) void storedBytes().then(setBytes);
+  }, [saving.saving]);
 
   /** After any change: the report, a new data version, then the pre-aggregates. */
   const settle = useCallback(
@@ -69,6 +90,7 @@ export function useWorkspace(frameSettings: () => { tz: string; settings: WaveSe
       if (r.signups === 0 && r.posts === 0) {
         await dropCubes(engine);
         cubesChanged();
+        if (!stored) void persist('all');
         return;
       }
       try {
@@ -79,6 +101,12 @@ export function useWorkspace(frameSettings: () => { tz: string; settings: WaveSe
         }
         cubesChanged();
         setPrep({ ready: true, error: null });
+        // The stored copy follows in the background (nothing to do right after a restore).
+        if (!stored) void persist('all');
+        // Retention's pre-aggregate takes seconds at surge scale: built in the pauses, before
+        // the analyst opens the view (at once if the view is open and waiting for it).
+        const { tz, cohort } = frameSettings();
+        void prefetchRetention(engine, tz, cohort);
       } catch (err) {
         cubesChanged();
         setPrep({ ready: false, error: err instanceof Error ? err.message : String(err) });
@@ -93,6 +121,11 @@ export function useWorkspace(frameSettings: () => { tz: string; settings: WaveSe
     let live = true;
     void (async () => {
       const engine = await browserEngine();
+      if (engine.store) {
+        setStatus({ status: 'working', message: 'Opening the data stored in this browser…' });
+        await restoreFromStore(engine);
+        setStatus({ status: 'idle' });
+      }
       await ensureTables(engine);
       const r = await readReport(engine);
       if (!live) return;
@@ -113,6 +146,7 @@ export function useWorkspace(frameSettings: () => { tz: string; settings: WaveSe
     if (!currentStorage().persistent) return;
     const engine = await browserEngine();
     await saveSetting(engine, 'view', search);
+    await persist(['app_state']);
   }, []);
 
   /** Ask the tab holding the stored data for it; reloads into it when handed over. */
@@ -136,6 +170,7 @@ export function useWorkspace(frameSettings: () => { tz: string; settings: WaveSe
       setStatus({ status: 'loading', progress: null, totalBytes, doneBytes: 0 });
       try {
         const engine = await browserEngine();
+        await stopBackgroundWork();
         const next = await ingestFiles(engine, items, {
           replace: mode.replace,
           signal: abort.signal,
@@ -171,6 +206,7 @@ export function useWorkspace(frameSettings: () => { tz: string; settings: WaveSe
       setStatus({ status: 'working', message: 'Removing the file and deduping what remains…' });
       try {
         const engine = await browserEngine();
+        await stopBackgroundWork();
         await removeFile(engine, fileId);
         setStatus({ status: 'idle' });
         await settle(engine);
@@ -185,7 +221,9 @@ export function useWorkspace(frameSettings: () => { tz: string; settings: WaveSe
     setStatus({ status: 'working', message: 'Clearing the data…' });
     try {
       const engine = await browserEngine();
+      await stopBackgroundWork();
       await clearData(engine);
+      await clearStore(engine);
       setStatus({ status: 'idle' });
       await settle(engine);
     } catch (err) {
@@ -199,10 +237,12 @@ export function useWorkspace(frameSettings: () => { tz: string; settings: WaveSe
     if (!report) return;
     setPrep({ ready: false, error: null });
     try {
+      await stopRetentionBuilds();
       const { tz, settings } = frameSettings();
       await prepareCubes(engine, tz, settings);
       cubesChanged();
       setPrep({ ready: true, error: null });
+      void prefetchRetention(engine, tz, frameSettings().cohort);
     } catch (err) {
       setPrep({ ready: false, error: err instanceof Error ? err.message : String(err) });
     }
@@ -220,6 +260,7 @@ export function useWorkspace(frameSettings: () => { tz: string; settings: WaveSe
     version,
     prep,
     storage,
+    saving,
     bytes,
     savedView,
     started,

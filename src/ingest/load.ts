@@ -189,34 +189,40 @@ export async function loadFile(
     checkCancel();
     progress('check', input.size, staged.accepted);
     const found = staged;
+    // check: invalid records out (they are known before the file's bytes are scanned)
     const settle = async (unterminated: number | null) => {
       await engine.exec('BEGIN TRANSACTION');
       const invalid = await takeInvalid(engine, table, fileId);
       if (unterminated !== null) await deleteRecord(engine, table, fileId, unterminated);
+      return invalid;
+    };
+    const dedupe = async (invalid: number[], unterminated: number | null) => {
       const valid = found.accepted - invalid.length - (unterminated !== null ? 1 : 0);
       const duplicates = valid > 0 ? await dedupeFile(engine, table, fileId) : 0;
       return { invalid, valid, duplicates };
     };
-    // The scan of the file's bytes (here) and the check and dedupe (in the engine) overlap.
-    const settling = settle(null);
+    const invalid = await settle(null);
+    // locate and dedupe overlap: the scan of the file's bytes runs here (or in a worker) while
+    // the engine dedupes.
     progress('locate', input.size, staged.accepted);
-    const locating = settling.then(({ invalid }) =>
-      locate(
-        input,
-        sniffed.delimiter,
-        mapping,
-        sniffed.headers,
-        { shape: found.rejects, invalid, accepted: found.accepted },
-        load.maxRejectDetails ?? Infinity,
-      ),
+    const locating = locate(
+      input,
+      sniffed.delimiter,
+      mapping,
+      sniffed.headers,
+      { shape: found.rejects, invalid, accepted: found.accepted },
+      load.maxRejectDetails ?? Infinity,
     );
-    let settled = await settling;
-    progress('dedupe', input.size, staged.accepted);
+    const deduping = dedupe(invalid, null);
+    // Both are awaited before either can fail the load alone.
+    await Promise.allSettled([locating, deduping]);
     const located = await locating;
+    let settled = await deduping;
+    progress('dedupe', input.size, staged.accepted);
     if (located.unterminatedRow !== null) {
       // Rare: the last record swallowed the rest of the file. Settle again without it.
       await engine.exec('ROLLBACK');
-      settled = await settle(located.unterminatedRow);
+      settled = await dedupe(await settle(located.unterminatedRow), located.unterminatedRow);
     }
     checkCancel();
     report.rows_read = staged.accepted + staged.rejects.length;

@@ -66,10 +66,10 @@ export async function locate(
   // at, to tell an unclosed quote.
   const wanted = new Set(found.invalid.slice(0, maxDetails));
   if (lastOrdinal >= 0) wanted.add(lastOrdinal);
-  const scan = await scanRecords(input.chunks(), delimiter, {
-    rejectLines: new Set(found.shape.map((r) => r.line)),
-    wanted,
-  });
+  const query = { rejectLines: new Set(found.shape.map((r) => r.line)), wanted };
+  const scan = input.scan
+    ? await input.scan(delimiter, query)
+    : await scanRecords(input.chunks(), delimiter, query);
   const rejects: RejectedRow[] = [];
   for (const r of found.shape) {
     const rec = scan.rejected.get(r.line);

@@ -11,7 +11,7 @@
  * - `files`: one row per loaded file with its report; `rejects`: the listed rejected records;
  *   `line_maps`: where the physical line numbering of a file departs from its record ordinals.
  */
-import { sqlIdent } from '../db/engine.ts';
+import { OWN_TABLES, sqlIdent } from '../db/engine.ts';
 import type { Engine } from '../db/engine.ts';
 import type { TableName } from './roles.ts';
 
@@ -48,7 +48,7 @@ export async function ensureTables(engine: Engine): Promise<void> {
 /** Drop every table: loaded data, bookkeeping and derived tables (cubes); not the app's settings. */
 export async function dropAllTables(engine: Engine): Promise<void> {
   const rows = await engine.query<{ name: string }>(
-    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main' AND table_name <> 'app_state'",
+    `SELECT table_name AS name FROM information_schema.tables WHERE ${OWN_TABLES} AND table_name <> 'app_state'`,
   );
   for (const r of rows) await engine.exec(`DROP TABLE IF EXISTS ${sqlIdent(r.name)}`);
 }
@@ -75,7 +75,7 @@ export async function tableColumns(
 ): Promise<{ name: string; type: string }[]> {
   return engine.query<{ name: string; type: string }>(
     `SELECT column_name AS name, data_type AS type FROM information_schema.columns
-     WHERE table_name = ? AND table_schema = 'main' ORDER BY ordinal_position`,
+     WHERE table_name = ? AND ${OWN_TABLES} ORDER BY ordinal_position`,
     [table],
   );
 }

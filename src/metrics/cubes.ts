@@ -16,8 +16,8 @@
  * `cube_meta` lists what exists; a metric uses a cube only when it can serve the query exactly
  * (relations.ts, retention.ts), and the raw tables otherwise.
  */
-import type { Engine } from '../db/engine.ts';
-import { sqlIdent, sqlString } from '../db/engine.ts';
+import type { Engine, RunOptions } from '../db/engine.ts';
+import { OWN_TABLES, sqlIdent, sqlString } from '../db/engine.ts';
 import { segmentColumns } from '../ingest/tables.ts';
 import { bucketSql, localSql, periodsBetweenSql } from './buckets.ts';
 import { segAlias } from './filters.ts';
@@ -44,7 +44,7 @@ function bandSql(known: string, at: string, boundaries: readonly number[]): stri
 
 async function tableExists(engine: Engine, name: string): Promise<boolean> {
   const rows = await engine.query<{ n: number }>(
-    `SELECT CAST(count(*) AS INTEGER) AS n FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'`,
+    `SELECT CAST(count(*) AS INTEGER) AS n FROM information_schema.tables WHERE table_name = ? AND ${OWN_TABLES}`,
     [name],
   );
   return (rows[0]?.n ?? 0) > 0;
@@ -55,11 +55,18 @@ type Meta =
   | { kind: 'posts'; signupColumns: string[]; postColumns: string[]; boundaries: number[] }
   | { kind: 'retention'; name: string; tz: string; g: CohortGranularity; boundaries: number[] };
 
-async function writeMeta(engine: Engine, name: string, meta: Meta): Promise<void> {
-  await engine.exec('CREATE TABLE IF NOT EXISTS cube_meta (name VARCHAR, info VARCHAR)');
-  await engine.exec(`DELETE FROM cube_meta WHERE name = ${sqlString(name)}`);
+async function writeMeta(
+  engine: Engine,
+  name: string,
+  meta: Meta,
+  options?: RunOptions,
+): Promise<void> {
+  // One statement at a time: each may be cancelled for a click and run again (lanes.ts).
+  await engine.exec('CREATE TABLE IF NOT EXISTS cube_meta (name VARCHAR, info VARCHAR)', options);
+  await engine.exec(`DELETE FROM cube_meta WHERE name = ${sqlString(name)}`, options);
   await engine.exec(
     `INSERT INTO cube_meta VALUES (${sqlString(name)}, ${sqlString(JSON.stringify(meta))})`,
+    options,
   );
 }
 
@@ -87,7 +94,7 @@ export async function loadCubeSet(engine: Engine): Promise<CubeSet | null> {
 /** Drop every pre-aggregate (the data changed). */
 export async function dropCubes(engine: Engine): Promise<void> {
   const rows = await engine.query<{ name: string }>(
-    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main'
+    `SELECT table_name AS name FROM information_schema.tables WHERE ${OWN_TABLES}
       AND (table_name LIKE 'cube\\_%' ESCAPE '\\' OR table_name LIKE 'ret\\_%' ESCAPE '\\')`,
   );
   for (const r of rows) await engine.exec(`DROP TABLE IF EXISTS ${sqlIdent(r.name)}`);
@@ -181,33 +188,48 @@ export async function buildRetentionCube(
   ctx: QueryContext,
   g: CohortGranularity,
   boundaries: readonly number[],
+  options?: RunOptions,
 ): Promise<string> {
   const name = retentionName(ctx.tz, g, boundaries);
   const t = localSql('signup_at', ctx.tz, ctx.range);
-  await engine.exec(`CREATE OR REPLACE TEMP TABLE _ret_users AS
+  await engine.exec(
+    `CREATE OR REPLACE TEMP TABLE _ret_users AS
     SELECT user_id, CAST(${t} AS DATE) AS sd, ${bucketSql(t, g)} AS c,
-      ${bandSql('user_id', 'signup_at', boundaries)} AS band, acombo FROM cube_users`);
+      ${bandSql('user_id', 'signup_at', boundaries)} AS band, acombo FROM cube_users`,
+    options,
+  );
   const postBucket = bucketSql(localSql('p.created_at', ctx.tz, ctx.range), g);
-  await engine.exec(`CREATE OR REPLACE TEMP TABLE _ret_act AS
+  await engine.exec(
+    `CREATE OR REPLACE TEMP TABLE _ret_act AS
     SELECT DISTINCT p.user_id, ${periodsBetweenSql('u.c', postBucket, g)} AS k
-    FROM posts p JOIN _ret_users u ON u.user_id = p.user_id`);
+    FROM posts p JOIN _ret_users u ON u.user_id = p.user_id`,
+    options,
+  );
   const t_ = (part: string) => sqlIdent(`${name}_${part}`);
-  await engine.exec(`CREATE OR REPLACE TABLE ${t_('sizes')} AS
-    SELECT sd, band, acombo, CAST(count(*) AS BIGINT) AS n FROM _ret_users GROUP BY ALL`);
-  await engine.exec(`CREATE OR REPLACE TABLE ${t_('active')} AS
+  await engine.exec(
+    `CREATE OR REPLACE TABLE ${t_('sizes')} AS
+    SELECT sd, band, acombo, CAST(count(*) AS BIGINT) AS n FROM _ret_users GROUP BY ALL`,
+    options,
+  );
+  await engine.exec(
+    `CREATE OR REPLACE TABLE ${t_('active')} AS
     SELECT u.sd, u.band, u.acombo, a.k, CAST(count(*) AS BIGINT) AS n
-    FROM _ret_act a JOIN _ret_users u USING (user_id) WHERE a.k >= 0 GROUP BY ALL`);
-  await engine.exec(`CREATE OR REPLACE TABLE ${t_('reach')} AS
+    FROM _ret_act a JOIN _ret_users u USING (user_id) WHERE a.k >= 0 GROUP BY ALL`,
+    options,
+  );
+  await engine.exec(
+    `CREATE OR REPLACE TABLE ${t_('reach')} AS
     SELECT u.sd, u.band, u.acombo, m.mk, CAST(count(*) AS BIGINT) AS n
     FROM (SELECT user_id, max(k) AS mk FROM _ret_act WHERE k >= 0 GROUP BY user_id) m
-    JOIN _ret_users u USING (user_id) GROUP BY ALL`);
-  await engine.exec('DROP TABLE IF EXISTS _ret_act; DROP TABLE IF EXISTS _ret_users;');
-  await writeMeta(engine, name, {
-    kind: 'retention',
+    JOIN _ret_users u USING (user_id) GROUP BY ALL`,
+    options,
+  );
+  await engine.exec('DROP TABLE IF EXISTS _ret_act; DROP TABLE IF EXISTS _ret_users;', options);
+  await writeMeta(
+    engine,
     name,
-    tz: ctx.tz,
-    g,
-    boundaries: [...boundaries],
-  });
+    { kind: 'retention', name, tz: ctx.tz, g, boundaries: [...boundaries] },
+    options,
+  );
   return name;
 }

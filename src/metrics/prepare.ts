@@ -3,7 +3,7 @@
  * it gives at every granularity, whose surge starts and wave edges band the post cube and the
  * retention cubes, so that every granularity's newcomers and wave groups read from them.
  */
-import type { Engine } from '../db/engine.ts';
+import type { Engine, RunOptions } from '../db/engine.ts';
 import { sqlString } from '../db/engine.ts';
 import {
   buildPostCube,
@@ -89,10 +89,11 @@ export async function ensureRetentionCube(
   engine: Engine,
   ctx: QueryContext,
   g: CohortGranularity,
+  options?: RunOptions,
 ): Promise<QueryContext> {
   if (!ctx.cubes?.signups) return ctx;
   if (ctx.cubes.retention.some((r) => r.tz === ctx.tz && r.g === g)) return ctx;
-  await buildRetentionCube(engine, ctx, g, ctx.cubes.posts?.boundaries ?? []);
+  await buildRetentionCube(engine, ctx, g, ctx.cubes.posts?.boundaries ?? [], options);
   const next = await loadContext(engine, ctx.tz, ctx.filters);
   return next ?? ctx;
 }

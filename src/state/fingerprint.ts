@@ -4,8 +4,8 @@
  * (the same files loaded in another order give the same fingerprint) and is the same in node
  * and in the browser (one engine build). Format: `v1-<signups>s-<posts>p-<12 hex digits>`.
  */
-import { sqlIdent } from '../db/engine.ts';
-import type { Engine } from '../db/engine.ts';
+import { OWN_TABLES, sqlIdent } from '../db/engine.ts';
+import type { Engine, RunOptions } from '../db/engine.ts';
 import { tableColumns } from '../ingest/tables.ts';
 
 const dataColumn = (name: string) => !name.startsWith('_');
@@ -20,7 +20,10 @@ export interface Fingerprint {
 const rowOf = (table: string, cols: string[]) =>
   `struct_pack(${cols.map((c) => `${sqlIdent(c)} := ${table}.${sqlIdent(c)}`).join(', ')})`;
 
-export async function datasetFingerprint(engine: Engine): Promise<Fingerprint> {
+export async function datasetFingerprint(
+  engine: Engine,
+  options?: RunOptions,
+): Promise<Fingerprint> {
   const cols = {
     signups: (await tableColumns(engine, 'signups')).map((c) => c.name).filter(dataColumn),
     posts: (await tableColumns(engine, 'posts')).map((c) => c.name).filter(dataColumn),
@@ -33,14 +36,18 @@ export async function datasetFingerprint(engine: Engine): Promise<Fingerprint> {
     lo: string | null;
     hi: string | null;
     cols: string;
-  }>(`SELECT (SELECT CAST(count(*) AS BIGINT) FROM signups) AS signups,
+  }>(
+    `SELECT (SELECT CAST(count(*) AS BIGINT) FROM signups) AS signups,
       (SELECT CAST(count(*) AS BIGINT) FROM posts) AS posts,
       (SELECT hex(bit_xor(hash(${rowOf('signups', cols.signups)}))) FROM signups) AS hs,
       (SELECT hex(bit_xor(hash(${rowOf('posts', cols.posts)}))) FROM posts) AS hp,
       (SELECT CAST(least(min(s.signup_at), (SELECT min(created_at) FROM posts)) AS VARCHAR) FROM signups s) AS lo,
       (SELECT CAST(greatest(max(s.signup_at), (SELECT max(created_at) FROM posts)) AS VARCHAR) FROM signups s) AS hi,
       (SELECT string_agg(table_name || '.' || column_name || ':' || data_type, ',' ORDER BY table_name, ordinal_position)
-        FROM information_schema.columns WHERE table_name IN ('signups', 'posts') AND table_schema = 'main' AND NOT starts_with(column_name, '_')) AS cols`);
+        FROM information_schema.columns WHERE table_name IN ('signups', 'posts') AND ${OWN_TABLES} AND NOT starts_with(column_name, '_')) AS cols`,
+    [],
+    options,
+  );
   const r = rows[0];
   if (!r) throw new Error('No fingerprint: nothing loaded.');
   const digest = fnv1a64([r.cols, r.lo ?? '', r.hi ?? '', r.hs ?? '', r.hp ?? ''].join('|'));

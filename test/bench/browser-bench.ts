@@ -210,6 +210,20 @@ export async function benchBrowser(files: string[], runs: number): Promise<void>
       page.getByText('The views are ready').waitFor({ timeout: 1_800_000 }),
     );
     table.one('views prepared (after the report)', ready);
+    if (process.env.BENCH_STORAGE !== 'memory') {
+      const saved = await step(page, cdp, () =>
+        page.waitForFunction(
+          () =>
+            document.documentElement.dataset.saving === '0' &&
+            (document.querySelector('[data-testid="storage-summary"]')?.textContent ?? '').includes(
+              'stored in this browser',
+            ),
+          undefined,
+          { timeout: 1_800_000, polling: 200 },
+        ),
+      );
+      table.one('saved to the browser’s storage (background, after that)', saved);
+    }
     const facts = `${(await page.getByTestId('fact-signups').textContent()) ?? ''} signups, ${(await page.getByTestId('fact-posts').textContent()) ?? ''} posts`;
 
     // Waves

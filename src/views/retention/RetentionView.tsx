@@ -22,7 +22,7 @@ import { Status } from '../Status.tsx';
 import type { ViewProps } from '../view-props.ts';
 import { CurveTable } from './CurveTable.tsx';
 import { RetentionSummary } from './RetentionSummary.tsx';
-import { retentionContext, useRetentionPreparing } from './retention-cube.ts';
+import { retentionContext, useRetentionPreparing } from '../../hooks/retention-cube.ts';
 
 const MAX_COHORTS = 12;
 /** Values of a breakdown column drawn on their own; the rest are merged into Other. */

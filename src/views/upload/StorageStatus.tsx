@@ -10,6 +10,12 @@ type Workspace = ReturnType<typeof useWorkspace>;
 
 function where(ws: Workspace): string {
   const s = ws.storage;
+  if (s.persistent && ws.saving.saving) {
+    const p = ws.saving.progress;
+    return `being saved to this browser's private storage${p && p.total > 0 ? ` (${p.done} of ${p.total} tables)` : ''}: until it finishes, a reload brings back the data as it was before this change.`;
+  }
+  if (s.persistent && !ws.saving.saving && ws.saving.error)
+    return `held in memory: saving to this browser's storage failed (${ws.saving.error}), so a reload brings back the data as it was saved before.`;
   if (s.persistent)
     return `stored in this browser's private storage${ws.bytes !== null ? ` (${formatBytes(ws.bytes)})` : ''}: a reload, or closing and reopening the tab, brings it back.`;
   if (s.reason === 'open-elsewhere') return "held in this tab's memory only: a reload empties it.";

@@ -1,5 +1,5 @@
 /** Migration waves: a series over time in the fixed frame, breakdown and attribution. */
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { ColumnDef } from '@tanstack/react-table';
 import { SERIES_LABELS } from '../../metrics/series.ts';
 import {
@@ -132,8 +132,19 @@ export function WavesView(props: ViewProps) {
   );
   const columns = useMemo(() => waveColumns(unit, g), [unit, g]);
   const attrColumns = useMemo(() => attributionColumns(by ?? 'Value'), [by]);
-  const selectWave = (i: number) =>
-    update({ wave: chart.kind === 'signups' ? (state.wave === i ? null : i) : state.wave });
+  const signupsChart = chart.kind === 'signups';
+  const wave0 = state.wave;
+  // Stable handlers: the chart is memoised and redraws only when its data changes.
+  const selectWave = useCallback(
+    (i: number) => {
+      if (signupsChart) update({ wave: wave0 === i ? null : i });
+    },
+    [update, signupsChart, wave0],
+  );
+  const onRange = useCallback(
+    (from: string | null, to: string | null) => update({ from, to }, true),
+    [update],
+  );
 
   return (
     <section aria-labelledby="waves-title" className="view">
@@ -219,8 +230,9 @@ export function WavesView(props: ViewProps) {
             view={chart.view}
             granularity={g}
             unit={unit}
-            range={{ from: state.from, to: state.to }}
-            onRange={(from, to) => update({ from, to }, true)}
+            from={state.from}
+            to={state.to}
+            onRange={onRange}
             selectedWave={chart.kind === 'signups' ? state.wave : null}
             onSelectWave={selectWave}
             notes={state.annotations}

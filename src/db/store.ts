@@ -1,0 +1,116 @@
+/**
+ * The browser's stored copy of the workspace. The analyst works on an in-memory database (loads
+ * run at the engine's in-memory pace); after a change its tables are copied into the stored
+ * database beside it (OPFS), in the background and in chunks, so clicks never wait long behind
+ * the copy. Each table is written under a new name and swapped in with one transaction, so a tab
+ * closed mid-copy leaves the previous copy whole. Opening the app copies the stored tables back.
+ */
+import { sqlIdent } from './engine.ts';
+import type { Engine } from './engine.ts';
+
+/** Rows per background statement: a few hundred milliseconds of work at most. */
+const CHUNK = 250_000;
+const NEW = '__new';
+
+const q = (catalog: string, table: string) => `${sqlIdent(catalog)}.main.${sqlIdent(table)}`;
+
+async function tablesOf(engine: Engine, catalog: string): Promise<string[]> {
+  const rows = await engine.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables
+     WHERE table_catalog = ? AND table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY 1`,
+    [catalog],
+  );
+  return rows.map((r) => r.name);
+}
+
+export interface SaveProgress {
+  table: string;
+  done: number;
+  total: number;
+}
+
+/**
+ * Copy the working tables (all, or the ones named) into the store, and drop stored tables the
+ * workspace no longer has. Background priority throughout.
+ */
+export async function saveToStore(
+  engine: Engine,
+  only: readonly string[] | null = null,
+  onProgress?: (p: SaveProgress) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const store = engine.store;
+  if (!store) return;
+  const bg = { background: true, signal };
+  const work = (await engine.query<{ name: string }>('SELECT current_database() AS name'))[0]?.name;
+  if (!work) return;
+  const tables = await tablesOf(engine, work);
+  const chosen = only ? tables.filter((t) => only.includes(t)) : tables;
+  const total = chosen.length;
+  for (const [i, t] of chosen.entries()) {
+    onProgress?.({ table: t, done: i, total });
+    await engine.exec(
+      `CREATE OR REPLACE TABLE ${q(store, t + NEW)} AS SELECT * FROM ${q(work, t)} LIMIT 0`,
+      bg,
+    );
+    const span = await engine.query<{ lo: number | null; hi: number | null }>(
+      `SELECT CAST(min(rowid) AS BIGINT) AS lo, CAST(max(rowid) AS BIGINT) AS hi FROM ${q(work, t)}`,
+      [],
+      bg,
+    );
+    const lo = span[0]?.lo;
+    const hi = span[0]?.hi;
+    if (lo != null && hi != null) {
+      for (let a = lo; a <= hi; a += CHUNK)
+        await engine.exec(
+          `INSERT INTO ${q(store, t + NEW)} SELECT * FROM ${q(work, t)} WHERE rowid >= ${a} AND rowid < ${a + CHUNK}`,
+          // One statement on its own: a click may cancel it, and it runs again afterwards.
+          { ...bg, restartable: true },
+        );
+    }
+  }
+  // One transaction swaps every new copy in and drops what the workspace no longer has.
+  const stored = await tablesOf(engine, store);
+  const gone = only ? [] : stored.filter((t) => !t.endsWith(NEW) && !tables.includes(t));
+  const swap = [
+    'BEGIN TRANSACTION',
+    ...chosen.flatMap((t) => [
+      `DROP TABLE IF EXISTS ${q(store, t)}`,
+      `ALTER TABLE ${q(store, t + NEW)} RENAME TO ${sqlIdent(t)}`,
+    ]),
+    ...gone.map((t) => `DROP TABLE IF EXISTS ${q(store, t)}`),
+    'COMMIT',
+  ];
+  await engine.exec(swap.join(';\n'), bg);
+  await engine.exec(`CHECKPOINT ${sqlIdent(store)}`, bg);
+  onProgress?.({ table: '', done: total, total });
+}
+
+/**
+ * Copy the stored tables into the working database (at start). Copies left by a save that did
+ * not finish are dropped. Returns whether anything was stored.
+ */
+export async function restoreFromStore(engine: Engine): Promise<boolean> {
+  const store = engine.store;
+  if (!store) return false;
+  const work = (await engine.query<{ name: string }>('SELECT current_database() AS name'))[0]?.name;
+  if (!work) return false;
+  const stored = await tablesOf(engine, store);
+  const leftovers = stored.filter((x) => x.endsWith(NEW));
+  for (const t of leftovers) await engine.exec(`DROP TABLE IF EXISTS ${q(store, t)}`);
+  if (leftovers.length) await engine.exec(`CHECKPOINT ${sqlIdent(store)}`);
+  const tables = stored.filter((x) => !x.endsWith(NEW));
+  for (const t of tables)
+    await engine.exec(`CREATE OR REPLACE TABLE ${q(work, t)} AS SELECT * FROM ${q(store, t)}`);
+  return tables.includes('files');
+}
+
+/** Empty the store (Clear data). */
+export async function clearStore(engine: Engine): Promise<void> {
+  const store = engine.store;
+  if (!store) return;
+  for (const t of await tablesOf(engine, store))
+    await engine.exec(`DROP TABLE IF EXISTS ${q(store, t)}`);
+  await engine.exec(`CHECKPOINT ${sqlIdent(store)}`);
+}
+
