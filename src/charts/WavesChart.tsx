@@ -226,7 +226,13 @@ function WavesChartImpl(props: WavesChartProps) {
       {rows.length > 1 && (
         <div className="overview" data-export="skip">
           <ResponsiveContainer width="100%" height={64}>
-            <AreaChart data={overview} margin={{ top: 4, right: 68, bottom: 0, left: 60 }}>
+            {/* Keyed on its length: recharts' Brush keeps positions from the previous data and
+                draws NaN when the bucket count changes under it. */}
+            <AreaChart
+              key={overview.length}
+              data={overview}
+              margin={{ top: 4, right: 68, bottom: 0, left: 60 }}
+            >
               <XAxis dataKey="i" hide />
               <YAxis hide />
               <Area

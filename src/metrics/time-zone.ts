@@ -91,8 +91,25 @@ export function zoneOffsetMinutes(ms: number, zone: string): number {
   return offsetSeconds(formatter(zone), ms) / 60;
 }
 
+/**
+ * Scans already made: SQL builders ask for the same zone and range on every query, and a scan
+ * over a padded range reads Intl about a thousand times (milliseconds of main-thread work).
+ */
+const scans = new Map<string, ZoneOffset[]>();
+const MAX_SCANS = 256;
+
 /** Offsets over [start, end] exactly, without padding; the first entry starts at -Infinity. */
 function scan(zone: string, start: number, end: number): ZoneOffset[] {
+  const key = `${zone}|${start}|${end}`;
+  const known = scans.get(key);
+  if (known) return known;
+  const out = scanUncached(zone, start, end);
+  if (scans.size >= MAX_SCANS) scans.delete(scans.keys().next().value as string);
+  scans.set(key, out);
+  return out;
+}
+
+function scanUncached(zone: string, start: number, end: number): ZoneOffset[] {
   const f = formatter(zone);
   let t = Math.floor(clamp(Math.min(start, end)) / SECOND) * SECOND;
   const stop = clamp(Math.max(start, end));
