@@ -26,7 +26,7 @@ function BreakdownChartImpl({
   return (
     <ResponsiveContainer width="100%" height={280}>
       <AreaChart data={buckets} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
-        <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+        <CartesianGrid vertical={false} strokeDasharray="3 3" strokeOpacity={0.3} />
         <XAxis
           dataKey="bucket_start"
           minTickGap={24}

@@ -39,7 +39,7 @@ function DriftChartImpl({ axis, points, groups, notes, height }: DriftChartProps
     <div ref={ref}>
       <ResponsiveContainer width="100%" height={height ?? 260}>
         <LineChart data={points as DriftPoint[]} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+          <CartesianGrid vertical={false} strokeDasharray="3 3" strokeOpacity={0.3} />
           <XAxis
             dataKey="x"
             type="number"

@@ -138,7 +138,7 @@ function MixAreaChartImpl(props: MixAreaChartProps) {
           stackOffset="expand"
           margin={{ top: 8, right: 12, bottom: 4, left: 0 }}
         >
-          <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+          <CartesianGrid vertical={false} strokeDasharray="3 3" strokeOpacity={0.3} />
           <XAxis
             dataKey="x"
             type="number"

@@ -51,7 +51,7 @@ export const RetentionCurves = memo(function RetentionCurves(props: RetentionCur
   return (
     <ResponsiveContainer width="100%" height={360}>
       <ComposedChart data={data} margin={{ top: 8, right: 24, bottom: 20, left: 8 }}>
-        <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+        <CartesianGrid vertical={false} strokeDasharray="3 3" strokeOpacity={0.3} />
         <XAxis
           dataKey="period"
           type="number"

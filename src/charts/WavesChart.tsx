@@ -141,7 +141,7 @@ function WavesChartImpl(props: WavesChartProps) {
             margin={{ top: top + 8, right: 16, bottom: 8, left: 8 }}
             accessibilityLayer={false}
           >
-            <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+            <CartesianGrid vertical={false} strokeDasharray="3 3" strokeOpacity={0.3} />
             <XAxis
               dataKey="i"
               type="number"

@@ -171,9 +171,11 @@ async function openBrowserEngine(): Promise<Engine> {
       // file, so loads stay at the engine's in-memory pace and the copy follows.
       const rows = await conn.query('SELECT current_database() AS name');
       store = String(rows.toArray()[0]?.toJSON().name ?? '');
-      await conn.query("ATTACH ':memory:' AS work");
-      await conn.query('USE work');
     }
+    // The working database is compressed like a stored one: wasm gives the engine about 3 GiB,
+    // and uncompressed tables of 24M posts do not leave room to build the pre-aggregates.
+    await conn.query("ATTACH ':memory:' AS work (COMPRESS)");
+    await conn.query('USE work');
     // duckdb-wasm 1.32 never resets its write-ahead log after a checkpoint: writes after one are
     // lost unless another checkpoint follows. Only store.ts writes to the store, and every one of
     // its write batches ends with CHECKPOINT (the working database is in memory: no log).
@@ -241,21 +243,17 @@ export function requestHandover(timeoutMs = 5000): Promise<boolean> {
   });
 }
 
-/** Bytes the stored database takes (its file and write-ahead log), or null without OPFS. */
+/**
+ * Bytes the stored database takes, or null without OPFS. The origin's own usage (it keeps
+ * nothing else there): reading the size of a file the engine holds open fails once it is large.
+ */
 export async function storedBytes(): Promise<number | null> {
   if (!opfsAvailable()) return null;
   try {
-    const root = await navigator.storage.getDirectory();
-    let total = 0;
-    for (const name of [DB_FILE, `${DB_FILE}.wal`]) {
-      try {
-        const handle = await root.getFileHandle(name);
-        total += (await handle.getFile()).size;
-      } catch {
-        // not there
-      }
-    }
-    return total;
+    const estimate = (await navigator.storage.estimate()) as StorageEstimate & {
+      usageDetails?: { fileSystem?: number };
+    };
+    return estimate.usageDetails?.fileSystem ?? estimate.usage ?? null;
   } catch {
     return null;
   }

@@ -110,6 +110,8 @@ export function useWorkspace(
       } catch (err) {
         cubesChanged();
         setPrep({ ready: false, error: err instanceof Error ? err.message : String(err) });
+        // The data is kept all the same (the views read the raw tables).
+        if (!stored) void persist('all');
       }
     },
     [frameSettings],

@@ -35,7 +35,7 @@ export function DataView(props: {
             {ws.prep.ready
               ? 'The views are ready.'
               : ws.prep.error
-                ? 'The views read the tables directly (slower): preparing them failed.'
+                ? `The views read the tables directly (slower): preparing them failed (${ws.prep.error.split('\n')[0]?.slice(0, 200) ?? ''}).`
                 : 'Preparing the views…'}
           </p>
           <button type="button" className="primary" onClick={props.onNext}>
