@@ -90,7 +90,10 @@ export async function saveToStore(
  * Copy the stored tables into the working database (at start). Copies left by a save that did
  * not finish are dropped. Returns whether anything was stored.
  */
-export async function restoreFromStore(engine: Engine): Promise<boolean> {
+export async function restoreFromStore(
+  engine: Engine,
+  onProgress?: (p: SaveProgress) => void,
+): Promise<boolean> {
   const store = engine.store;
   if (!store) return false;
   const work = (await engine.query<{ name: string }>('SELECT current_database() AS name'))[0]?.name;
@@ -100,8 +103,10 @@ export async function restoreFromStore(engine: Engine): Promise<boolean> {
   for (const t of leftovers) await engine.exec(`DROP TABLE IF EXISTS ${q(store, t)}`);
   if (leftovers.length) await engine.exec(`CHECKPOINT ${sqlIdent(store)}`);
   const tables = stored.filter((x) => !x.endsWith(NEW));
-  for (const t of tables)
+  for (const [i, t] of tables.entries()) {
+    onProgress?.({ table: t, done: i, total: tables.length });
     await engine.exec(`CREATE OR REPLACE TABLE ${q(work, t)} AS SELECT * FROM ${q(store, t)}`);
+  }
   return tables.includes('files');
 }
 

@@ -125,7 +125,12 @@ export function useWorkspace(
       const engine = await browserEngine();
       if (engine.store) {
         setStatus({ status: 'working', message: 'Opening the data stored in this browser…' });
-        await restoreFromStore(engine);
+        await restoreFromStore(engine, (p) =>
+          setStatus({
+            status: 'working',
+            message: `Opening the data stored in this browser (table ${p.done + 1} of ${p.total})…`,
+          }),
+        );
         setStatus({ status: 'idle' });
       }
       await ensureTables(engine);
