@@ -330,7 +330,9 @@ function wrap(
           true,
         );
       } else if (source.kind === 'buffer') {
-        await db.registerFileBuffer(target, source.bytes);
+        // The buffer is transferred to the worker: hand it a copy, so that the caller's bytes stay
+        // readable (the sample's rejects are located in them afterwards).
+        await db.registerFileBuffer(target, source.bytes.slice());
       } else {
         throw new Error('A local path cannot be read in the browser.');
       }

@@ -71,7 +71,11 @@ export async function saveToStore(
   }
   // One transaction swaps every new copy in and drops what the workspace no longer has.
   const stored = await tablesOf(engine, store);
-  const gone = only ? [] : stored.filter((t) => !t.endsWith(NEW) && !tables.includes(t));
+  // A table still read in place from the store (a view of it, after a reload) is not gone.
+  const reading = inPlace?.tables ?? [];
+  const gone = only
+    ? []
+    : stored.filter((t) => !t.endsWith(NEW) && !tables.includes(t) && !reading.includes(t));
   const swap = [
     'BEGIN TRANSACTION',
     ...chosen.flatMap((t) => [
@@ -86,9 +90,21 @@ export async function saveToStore(
   onProgress?.({ table: '', done: total, total });
 }
 
+/** Stored tables with more rows are read in place at first, and copied in the background. */
+const IN_PLACE_ROWS = 200_000;
+const COPY = '__copy';
+
+/** Large stored tables the working database still reads in place (views), in copy order. */
+let inPlace: { work: string; store: string; tables: string[] } | null = null;
+let copying: Promise<void> | null = null;
+let urgent = false;
+
 /**
- * Copy the stored tables into the working database (at start). Copies left by a save that did
- * not finish are dropped. Returns whether anything was stored.
+ * Bring the stored tables into the working database (at start). Small ones are copied; large
+ * ones (the posts, the signups, the post cube) are views of the stored tables at first, so the
+ * views draw within seconds instead of after a copy of every row (24 s for 9M posts), and are
+ * copied in the background by `finishRestore`. Copies left by a save that did not finish are
+ * dropped. Returns whether anything was stored.
  */
 export async function restoreFromStore(
   engine: Engine,
@@ -103,11 +119,58 @@ export async function restoreFromStore(
   for (const t of leftovers) await engine.exec(`DROP TABLE IF EXISTS ${q(store, t)}`);
   if (leftovers.length) await engine.exec(`CHECKPOINT ${sqlIdent(store)}`);
   const tables = stored.filter((x) => !x.endsWith(NEW));
+  const large: string[] = [];
   for (const [i, t] of tables.entries()) {
     onProgress?.({ table: t, done: i, total: tables.length });
-    await engine.exec(`CREATE OR REPLACE TABLE ${q(work, t)} AS SELECT * FROM ${q(store, t)}`);
+    const rows = await engine.query<{ n: number }>(
+      `SELECT CAST(count(*) AS BIGINT) AS n FROM ${q(store, t)}`,
+    );
+    if ((rows[0]?.n ?? 0) > IN_PLACE_ROWS) {
+      await engine.exec(`CREATE OR REPLACE VIEW ${q(work, t)} AS SELECT * FROM ${q(store, t)}`);
+      large.push(t);
+    } else {
+      await engine.exec(`CREATE OR REPLACE TABLE ${q(work, t)} AS SELECT * FROM ${q(store, t)}`);
+    }
   }
+  inPlace = large.length ? { work, store, tables: large } : null;
   return tables.includes('files');
+}
+
+/**
+ * Copy the tables still read in place into the working database: in the background (each copy
+ * one restartable statement), or at once with `now` (before anything changes the data: the
+ * working tables must be real tables by then).
+ */
+export function finishRestore(engine: Engine, now = false): Promise<void> {
+  if (now) urgent = true;
+  if (copying) return copying;
+  const job = inPlace;
+  if (!job) return Promise.resolve();
+  const lane = { background: () => !urgent };
+  copying = (async () => {
+    while (job.tables.length > 0) {
+      const t = job.tables[0] as string;
+      await engine.exec(
+        `CREATE OR REPLACE TABLE ${q(job.work, t + COPY)} AS SELECT * FROM ${q(job.store, t)}`,
+        { ...lane, restartable: true },
+      );
+      await engine.exec(
+        [
+          'BEGIN TRANSACTION',
+          `DROP VIEW ${q(job.work, t)}`,
+          `ALTER TABLE ${q(job.work, t + COPY)} RENAME TO ${sqlIdent(t)}`,
+          'COMMIT',
+        ].join(';\n'),
+        lane,
+      );
+      job.tables.shift();
+    }
+    inPlace = null;
+  })().finally(() => {
+    copying = null;
+    urgent = false;
+  });
+  return copying;
 }
 
 /** Empty the store (Clear data). */

@@ -13,7 +13,7 @@ import {
   storedBytes,
 } from '../db/browser-engine.ts';
 import { readSetting, saveSetting } from '../ingest/app-state.ts';
-import { clearStore, restoreFromStore } from '../db/store.ts';
+import { clearStore, finishRestore, restoreFromStore } from '../db/store.ts';
 import { onPersistChange, persist, persistState, stopSaving } from './persist.ts';
 import type { Engine } from '../db/engine.ts';
 import { clearData, ingestFiles, removeFile } from '../ingest/ingest.ts';
@@ -21,6 +21,7 @@ import type { IngestItem } from '../ingest/ingest.ts';
 import { LoadCancelled } from '../ingest/load.ts';
 import type { LoadProgress } from '../ingest/load.ts';
 import { readReport } from '../ingest/report.ts';
+import { readReportCached, rememberSummary } from './report-cache.ts';
 import type { IngestReport } from '../ingest/report.ts';
 import { ensureTables } from '../ingest/tables.ts';
 import { dropCubes } from '../metrics/cubes.ts';
@@ -34,8 +35,10 @@ import { clearQueryCache } from './use-query.ts';
  * Background work reading the data (retention built ahead of need, the stored copy) is given up
  * on before the data changes under it; a fresh save follows the change.
  */
-async function stopBackgroundWork(): Promise<void> {
+async function stopBackgroundWork(engine: Engine): Promise<void> {
   await Promise.all([stopRetentionBuilds(), stopSaving()]);
+  // Tables still read in place from the store (after a reload) become real ones first.
+  await finishRestore(engine, true);
 }
 
 export type WorkspaceStatus =
@@ -52,6 +55,16 @@ export interface Preparation {
   ready: boolean;
   /** Building them failed: views still work, from the raw tables. */
   error: string | null;
+}
+
+/** Settles when what an earlier session stored has been opened (or found missing). */
+let opened: Promise<void> | null = null;
+
+/** The engine, once the stored data is open: no load or removal runs beside the restore. */
+async function openedEngine(): Promise<Engine> {
+  const engine = await browserEngine();
+  await opened;
+  return engine;
 }
 
 /**
@@ -81,6 +94,7 @@ export function useWorkspace(
   const settle = useCallback(
     async (engine: Engine, next?: IngestReport, stored = false) => {
       const r = next ?? (await readReport(engine));
+      await rememberSummary(engine, r);
       clearQueryCache();
       cubesChanged();
       setReport(r.files.length > 0 ? r : null);
@@ -96,6 +110,7 @@ export function useWorkspace(
       try {
         // Pre-aggregates stored with the data and built from it as it is now are kept.
         if (!(stored && (await cubesCurrent(engine)))) {
+          await finishRestore(engine, true);
           const { tz, settings } = frameSettings();
           await prepareCubes(engine, tz, settings);
         }
@@ -121,7 +136,10 @@ export function useWorkspace(
   // view the analyst last had.
   useEffect(() => {
     let live = true;
-    void (async () => {
+    const previous = opened;
+    const opening = (async () => {
+      // A second run of this effect (React's development double mount) waits for the first.
+      await previous;
       const engine = await browserEngine();
       if (engine.store) {
         setStatus({ status: 'working', message: 'Opening the data stored in this browser…' });
@@ -134,15 +152,24 @@ export function useWorkspace(
         setStatus({ status: 'idle' });
       }
       await ensureTables(engine);
-      const r = await readReport(engine);
+      const r = await readReportCached(engine);
       if (!live) return;
       if (r.files.length > 0) {
         setSavedView(await readSetting(engine, 'view'));
         await settle(engine, r, true);
+        // The large tables were opened in place; their copies follow between clicks.
+        void finishRestore(engine).catch(() => {});
       }
     })()
-      .catch(() => {})
+      .catch((err: unknown) => {
+        if (!live) return;
+        setStatus({
+          status: 'error',
+          message: `Could not open the data stored in this browser: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}. Load the files again, or clear the stored data.`,
+        });
+      })
       .finally(() => live && setStarted(true));
+    opened = opening;
     return () => {
       live = false;
     };
@@ -151,7 +178,7 @@ export function useWorkspace(
   /** Keep the view next to the data (a reload or a new tab comes back to it). */
   const saveView = useCallback(async (search: string) => {
     if (!currentStorage().persistent) return;
-    const engine = await browserEngine();
+    const engine = await openedEngine();
     await saveSetting(engine, 'view', search);
     await persist(['app_state']);
   }, []);
@@ -176,8 +203,8 @@ export function useWorkspace(
       const sizes = items.map((i) => i.input.size);
       setStatus({ status: 'loading', progress: null, totalBytes, doneBytes: 0 });
       try {
-        const engine = await browserEngine();
-        await stopBackgroundWork();
+        const engine = await openedEngine();
+        await stopBackgroundWork(engine);
         const next = await ingestFiles(engine, items, {
           replace: mode.replace,
           signal: abort.signal,
@@ -190,7 +217,7 @@ export function useWorkspace(
         setStatus({ status: 'idle' });
         await settle(engine, next);
       } catch (err) {
-        const engine = await browserEngine();
+        const engine = await openedEngine();
         if (err instanceof LoadCancelled || abort.signal.aborted) {
           setStatus({
             status: 'error',
@@ -202,7 +229,8 @@ export function useWorkspace(
         // A replace that was cancelled may have cleared the tables: show what is there now.
         await settle(engine).catch(() => {});
       } finally {
-        controller.current = null;
+        // A later load may have started meanwhile: its controller stays.
+        if (controller.current === abort) controller.current = null;
       }
     },
     [settle],
@@ -212,8 +240,8 @@ export function useWorkspace(
     async (fileId: number) => {
       setStatus({ status: 'working', message: 'Removing the file and deduping what remains…' });
       try {
-        const engine = await browserEngine();
-        await stopBackgroundWork();
+        const engine = await openedEngine();
+        await stopBackgroundWork(engine);
         await removeFile(engine, fileId);
         setStatus({ status: 'idle' });
         await settle(engine);
@@ -227,8 +255,8 @@ export function useWorkspace(
   const clear = useCallback(async () => {
     setStatus({ status: 'working', message: 'Clearing the data…' });
     try {
-      const engine = await browserEngine();
-      await stopBackgroundWork();
+      const engine = await openedEngine();
+      await stopBackgroundWork(engine);
       await clearData(engine);
       await clearStore(engine);
       setStatus({ status: 'idle' });
@@ -240,11 +268,12 @@ export function useWorkspace(
 
   /** Rebuild the pre-aggregates for another zone or other wave settings. */
   const reprepare = useCallback(async () => {
-    const engine = await browserEngine();
+    const engine = await openedEngine();
     if (!report) return;
     setPrep({ ready: false, error: null });
     try {
       await stopRetentionBuilds();
+      await finishRestore(engine, true);
       const { tz, settings } = frameSettings();
       await prepareCubes(engine, tz, settings);
       cubesChanged();
@@ -257,7 +286,7 @@ export function useWorkspace(
 
   const cancel = useCallback(async () => {
     controller.current?.abort();
-    const engine = await browserEngine();
+    const engine = await openedEngine();
     await engine.cancel();
   }, []);
 

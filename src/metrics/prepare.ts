@@ -41,7 +41,7 @@ export async function frameBoundaries(
 }
 
 /** What the loaded data is, for telling whether stored pre-aggregates were built from it. */
-async function dataSignature(engine: Engine): Promise<string> {
+export async function dataSignature(engine: Engine): Promise<string> {
   const rows = await engine.query<{ s: string | null }>(
     `SELECT string_agg(CAST(file_id AS VARCHAR) || ':' || md5(report), ',' ORDER BY file_id) AS s FROM files`,
   );
