@@ -1,5 +1,6 @@
 /** What the link says about the data: a snapshot, or a view of data that is not loaded. */
 import type { SnapshotState } from '../hooks/use-snapshot.ts';
+import { appHome } from '../share/app-url.ts';
 import { fingerprintCounts } from '../state/fingerprint.ts';
 
 export function DataBanner(props: {
@@ -17,7 +18,7 @@ export function DataBanner(props: {
   if (snapshot.status === 'error') {
     return (
       <p className="notice" role="alert">
-        {snapshot.message} <a href={window.location.pathname}>Open Surgescope without it</a>.
+        {snapshot.message} <a href={appHome()}>Open Surgescope without it</a>.
       </p>
     );
   }
@@ -25,6 +26,7 @@ export function DataBanner(props: {
     const counts = snapshot.snapshot.fingerprint
       ? fingerprintCounts(snapshot.snapshot.fingerprint)
       : null;
+    const privacy = snapshot.snapshot.privacy;
     return (
       <p className="snapshot-banner" role="note" data-testid="snapshot-banner">
         <strong>Snapshot, read-only</strong>, made{' '}
@@ -33,7 +35,16 @@ export function DataBanner(props: {
           ? ` from ${counts.signups.toLocaleString()} signups and ${counts.posts.toLocaleString()} posts`
           : ''}
         . No data is loaded: the charts show the results saved in the link.{' '}
-        <a href={window.location.pathname}>Load data instead</a>.
+        {privacy && (
+          <span data-testid="snapshot-privacy">
+            Counts of fewer than {privacy.k} people are folded into Other or hidden
+            {privacy.folded + privacy.hidden > 0
+              ? ` (${privacy.folded.toLocaleString('en-US')} folded, ${privacy.hidden.toLocaleString('en-US')} hidden)`
+              : ''}
+            .{' '}
+          </span>
+        )}
+        <a href={appHome()}>Load data instead</a>.
       </p>
     );
   }

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { browserEngine } from '../db/browser-engine.ts';
 import type { Engine } from '../db/engine.ts';
+import { snapshotKey } from '../share/snapshot-privacy.ts';
 
 export interface QueryResult<T> {
   data: T | undefined;
@@ -46,20 +47,30 @@ export function queriesInFlight(): number {
 /** Keys of the queries mounted views are showing: what a snapshot of the view must carry. */
 const mounted = new Map<string, number>();
 
-/** Cached results of every mounted query. */
+/**
+ * Cached results of every mounted query. A snapshot keeps only the kinds views draw and folds
+ * their small counts (share/snapshot-privacy.ts `shareableEntries`).
+ */
 export function mountedResults(): [string, unknown][] {
   return [...mounted.keys()].filter((k) => cache.has(k)).map((k) => [k, cache.get(k)]);
 }
 
 /**
  * Read-only mode for snapshots: results come only from the primed cache; nothing is queried,
- * and a view state the snapshot does not hold says so instead.
+ * and a view state the snapshot does not hold says so instead. Entries have been read through
+ * their schemas (share/snapshot.ts); keys are looked up as a snapshot stores them
+ * (`snapshotKey`: an attribution's wave without its counts).
  */
 let frozen = false;
-export function primeFromSnapshot(entries: [string, unknown][]): void {
+export function primeFromSnapshot(entries: readonly (readonly [string, unknown])[]): void {
   frozen = true;
   cache.clear();
-  for (const [k, v] of entries) cache.set(k, v);
+  for (const [k, v] of entries) cache.set(snapshotKey(k), v);
+}
+
+/** Whether the page shows a snapshot (read-only, no data). */
+export function isSnapshotOpen(): boolean {
+  return frozen;
 }
 
 export const NOT_IN_SNAPSHOT =
@@ -81,6 +92,7 @@ export function useQuery<T>(
   untracked = false,
 ): QueryResult<T> {
   const [done, setDone] = useState<{ key: string; data?: T; error?: Error } | null>(null);
+  const cached = frozen ? snapshotKey(key) : key;
   useEffect(() => {
     if (!enabled) return;
     mounted.set(key, (mounted.get(key) ?? 0) + 1);
@@ -91,7 +103,7 @@ export function useQuery<T>(
     };
   }, [key, enabled]);
   useEffect(() => {
-    if (!enabled || cache.has(key)) return;
+    if (!enabled || cache.has(cached)) return;
     if (frozen) return;
     let live = true;
     let promise = pending.get(key) as Promise<T> | undefined;
@@ -127,7 +139,7 @@ export function useQuery<T>(
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, enabled]);
   if (!enabled) return { data: undefined, isLoading: false, error: null };
-  if (cache.has(key)) return { data: cache.get(key) as T, isLoading: false, error: null };
+  if (cache.has(cached)) return { data: cache.get(cached) as T, isLoading: false, error: null };
   if (frozen) return { data: undefined, isLoading: false, error: new Error(NOT_IN_SNAPSHOT) };
   if (done?.key === key) return { data: undefined, isLoading: false, error: done.error ?? null };
   // While a new result is computed the last one stays on screen, so charts do not flash.

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { SNAPSHOT_PREFIX, decodeSnapshot } from '../share/snapshot.ts';
 import type { Snapshot } from '../share/snapshot.ts';
+import { keepOnAppPath } from '../share/app-url.ts';
 import { primeFromSnapshot } from './use-query.ts';
 
 export type SnapshotState =
@@ -18,19 +19,22 @@ export function useSnapshot(onOpen: (snapshot: Snapshot) => void) {
   /** Settle a decoding snapshot: prime the query cache and switch to read-only, or say why not. */
   const settle = useCallback(
     (decoding: Promise<Snapshot>) =>
-      decoding.then(
-        (snapshot) => {
+      decoding
+        .then((snapshot) => {
           primeFromSnapshot(snapshot.entries);
           onOpen(snapshot);
           setState({ status: 'open', snapshot });
-        },
-        (err: unknown) =>
+        })
+        .catch((err: unknown) =>
           setState({ status: 'error', message: err instanceof Error ? err.message : String(err) }),
-      ),
+        ),
     [onOpen],
   );
 
   useEffect(() => {
+    // Opened at another path than the app's (`//evil.example/path#snapshot=…`): the address
+    // moves to the app's own path first, so no link or history entry made from it leaves it.
+    keepOnAppPath();
     const hash = window.location.hash;
     if (!hash.startsWith(SNAPSHOT_PREFIX)) return;
     void settle(decodeSnapshot(hash.slice(SNAPSHOT_PREFIX.length)));

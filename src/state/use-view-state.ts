@@ -1,15 +1,16 @@
 /** The view state as React state, kept in the URL; back and forward walk through earlier views. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { parseViewState, serializeViewState } from './view-state.ts';
+import { parseViewState, serializeViewState, unlinkableReasons } from './view-state.ts';
 import type { ViewState } from './view-state.ts';
+import { appLink } from '../share/app-url.ts';
 
 function readLocation() {
   return parseViewState(window.location.search.replace(/^\?/, ''));
 }
 
+/** Always the app's own path (app-url.ts), never the address's: `//host/` would leave it. */
 function urlFor(state: ViewState): string {
-  const search = serializeViewState(state);
-  return `${window.location.pathname}${search ? `?${search}` : ''}${window.location.hash}`;
+  return appLink(serializeViewState(state), window.location.hash);
 }
 
 export function useViewState() {
@@ -31,9 +32,18 @@ export function useViewState() {
     return () => window.removeEventListener('popstate', onPop);
   }, []);
 
-  /** Change the view; `replace` for changes that should not add a history step (typing, drags). */
+  /**
+   * Change the view; `replace` for changes that should not add a history step (typing, drags).
+   * A change the link cannot carry (a value from the data too long for a URL) is refused with a
+   * notice, so the view and its link never part.
+   */
   const update = useCallback((patch: Partial<ViewState>, replace = false) => {
     const next = { ...latest.current, ...patch };
+    const refused = unlinkableReasons(next);
+    if (refused.length > 0) {
+      setNotices((x) => [...x.filter((n) => !refused.includes(n)), ...refused]);
+      return;
+    }
     latest.current = next;
     if (replace) window.history.replaceState(null, '', urlFor(next));
     else window.history.pushState(null, '', urlFor(next));

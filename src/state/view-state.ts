@@ -232,6 +232,36 @@ export function parseViewState(search: string): ParsedState {
   return { state: full.data, notices };
 }
 
+/**
+ * Why a state cannot be written as a link, one sentence per field that fails the schema (a
+ * value from the data longer than a link keeps, say); empty when it can. The page refuses such
+ * a change with these sentences instead of throwing from serializeViewState.
+ */
+export function unlinkableReasons(state: ViewState): string[] {
+  const checked = viewStateSchema.safeParse(state);
+  if (checked.success) {
+    const length = serializeViewState(checked.data).length;
+    return length > MAX_URL_PARAMS_LENGTH
+      ? [
+          `Not applied: the view would need a link of ${length.toLocaleString('en-US')} characters, longer than the ${MAX_URL_PARAMS_LENGTH.toLocaleString('en-US')} a link keeps.`,
+        ]
+      : [];
+  }
+  const reasons = new Map<string, string>();
+  for (const issue of checked.error.issues) {
+    const key = issue.path[0];
+    const name = typeof key === 'string' && key in PARAM ? PARAM[key as Key] : String(key);
+    if (reasons.has(name)) continue;
+    reasons.set(
+      name,
+      issue.code === 'too_big' && issue.origin === 'string'
+        ? `Not applied: the view lives in its link, and a link keeps values of up to ${String(issue.maximum)} characters ("${name}").`
+        : `Not applied: not a valid value for "${name}".`,
+    );
+  }
+  return [...reasons.values()];
+}
+
 /** Write a view state as URL search parameters; defaults are left out so links stay short. */
 export function serializeViewState(state: ViewState): string {
   const valid = viewStateSchema.parse(state);
