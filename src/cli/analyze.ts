@@ -1,13 +1,16 @@
 /**
  * `npm run analyze`: the headless front door onto ingest/ and metrics/ (metrics.md contract).
- * Exit codes: 0 data loaded (rejects are reported, not fatal); 1 a required column is missing
- * or no row loads; 2 bad arguments.
+ * Exit codes: 0 data loaded (rejects are reported, not fatal); 1 a file was refused (a required
+ * column is missing, too many columns, an encoding it cannot read, unreadable), a table has no
+ * row (or no row with a plausible timestamp), or an analysis cannot be made (a series too long
+ * for its granularity); 2 bad arguments. ingest.json is written whenever the files were read.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openNodeEngine } from '../db/node-engine.ts';
 import { ingestFiles } from '../ingest/ingest.ts';
 import { pathInput } from '../ingest/node-input.ts';
+import { PLAUSIBLE_RANGE_TEXT } from '../ingest/plausible.ts';
 import { ingestJson } from '../ingest/report.ts';
 import type { IngestReport } from '../ingest/report.ts';
 import { USAGE, UsageError, parseArgs } from './args.ts';
@@ -57,14 +60,13 @@ export async function runAnalyze(
     );
     const failure = loadFailure(report);
     if (failure) return { code: 1, message: `analyze: ${failure}` };
-    for (const f of report.files.filter((x) => x.error))
-      process.stderr.write(`analyze: warning: ${f.file}: ${f.error}\n`);
+    for (const note of loadNotes(report)) process.stderr.write(`analyze: ${note}\n`);
     try {
       await writeAnalyses(engine, args);
     } catch (err) {
       // A --filter naming a column the data does not have is a bad argument, found after loading.
       if (err instanceof UsageError) return { code: 2, message: `analyze: ${err.message}` };
-      throw err;
+      return { code: 1, message: `analyze: ${firstLine(err)}` };
     }
     return { code: 0 };
   } finally {
@@ -72,17 +74,47 @@ export async function runAnalyze(
   }
 }
 
+const firstLine = (err: unknown) =>
+  err instanceof Error ? (err.message.split('\n')[0] ?? err.name) : String(err);
+
 /**
- * The first reason the data cannot be analysed, or null. A file whose columns cannot serve its
- * table is fatal; a file with no loadable row is reported (in ingest.json and on stderr) but is
- * fatal only when its whole table ends up empty.
+ * The first reason the data cannot be analysed, or null. A refused file (its columns cannot
+ * serve its table or are too many, its encoding cannot be read, it cannot be read at all) is
+ * fatal, whatever the other files did: the analyses would silently miss it. A file with no
+ * loadable row is reported (in ingest.json and on stderr) but is fatal only when its whole table
+ * ends up empty, or holds only rows whose timestamps are implausible.
  */
 function loadFailure(report: IngestReport): string | null {
-  const bad = report.files.find((f) => f.errorKind === 'columns' || f.errorKind === 'unreadable');
+  const bad = report.files.find((f) => f.error && f.errorKind !== 'no-rows');
   if (bad) return `${bad.file}: ${bad.error}`;
   if (report.signups === 0) return 'no signup row loaded';
   if (report.posts === 0) return 'no post row loaded';
+  const range = `the plausible range ${PLAUSIBLE_RANGE_TEXT}`;
+  const implausible = report.implausible ?? { signups: 0, posts: 0 };
+  if (report.signups === implausible.signups)
+    return `no signup row has a timestamp in ${range} (see implausible_timestamps in ingest.json)`;
+  if (report.posts === implausible.posts)
+    return `no post row has a timestamp in ${range} (see implausible_timestamps in ingest.json)`;
   return null;
+}
+
+/** Warnings and notes for stderr: files with no loadable row, conversions, implausible times. */
+function loadNotes(report: IngestReport): string[] {
+  const notes: string[] = [];
+  for (const f of report.files) {
+    if (f.error) notes.push(`warning: ${f.file}: ${f.error}`);
+    if (f.encoding) notes.push(`note: ${f.file}: read as ${f.encoding}`);
+    if (f.implausible) {
+      const lines = f.implausible.lines.join(', ');
+      const more = f.implausible.rows > f.implausible.lines.length ? ', ...' : '';
+      const rows = f.implausible.rows === 1 ? '1 row' : `${f.implausible.rows} rows`;
+      const at = f.implausible.lines.length === 1 ? 'line' : 'lines';
+      notes.push(
+        `note: ${f.file}: ${rows} with a timestamp outside ${PLAUSIBLE_RANGE_TEXT} (${at} ${lines}${more}) loaded but left out of the analyses`,
+      );
+    }
+  }
+  return notes;
 }
 
 const isMain =

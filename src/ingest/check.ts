@@ -22,14 +22,18 @@ export async function takeInvalid(
   return rows.map((r) => r.r);
 }
 
-/** Delete one record by ordinal (the last one, when its quote never closes). */
-export async function deleteRecord(
+/**
+ * Delete records by ordinal: ones the line scan found malformed (the last one when its quote
+ * never closes, any with text after a closing quote).
+ */
+export async function deleteRecords(
   engine: Engine,
   table: TableName,
   fileId: number,
-  ordinal: number,
+  ordinals: readonly number[],
 ): Promise<void> {
+  if (ordinals.length === 0) return;
   await engine.exec(
-    `DELETE FROM ${DATA_TABLES[table].kept} WHERE _file = ${fileId} AND _row = ${ordinal}`,
+    `DELETE FROM ${DATA_TABLES[table].kept} WHERE _file = ${fileId} AND _row IN (${ordinals.join(', ')})`,
   );
 }

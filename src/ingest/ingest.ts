@@ -7,7 +7,8 @@ import { readReport } from './report.ts';
 import type { FileReport, IngestReport } from './report.ts';
 import { DATA_TABLES, dropAllTables, ensureTables, segmentColumns } from './tables.ts';
 import type { TableName } from './roles.ts';
-import { sqlIdent, sqlString } from '../db/engine.ts';
+import { OWN_TABLES, sqlIdent, sqlString } from '../db/engine.ts';
+import { plausibleSql } from './plausible.ts';
 
 export interface IngestItem {
   input: InputFile;
@@ -23,12 +24,43 @@ export async function ingestFiles(
   items: readonly IngestItem[],
   options: LoadOptions & { replace?: boolean } = {},
 ): Promise<IngestReport> {
-  if (options.replace) await dropAllTables(engine);
-  await ensureTables(engine);
-  for (const [index, item] of items.entries()) {
-    await loadFile(engine, item.input, item.options, { ...options, index, total: items.length });
+  const before = options.replace ? await setAside(engine) : [];
+  try {
+    await ensureTables(engine);
+    for (const [index, item] of items.entries()) {
+      await loadFile(engine, item.input, item.options, { ...options, index, total: items.length });
+    }
+  } catch (err) {
+    // A replace that was cancelled or failed puts the earlier data back as it was.
+    if (options.replace) await putBack(engine, before);
+    throw err;
   }
+  for (const t of before) await engine.exec(`DROP TABLE IF EXISTS ${sqlIdent(ASIDE + t)}`);
   return readReport(engine);
+}
+
+const ASIDE = '_before_';
+
+/** Every table a replace clears (not the app's settings), renamed out of the way. */
+async function setAside(engine: Engine): Promise<string[]> {
+  const rows = await engine.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables WHERE ${OWN_TABLES}
+      AND table_type = 'BASE TABLE' AND table_name <> 'app_state'
+      AND NOT starts_with(table_name, '${ASIDE}')`,
+  );
+  const names = rows.map((r) => r.name);
+  for (const t of names) {
+    await engine.exec(`DROP TABLE IF EXISTS ${sqlIdent(ASIDE + t)}`);
+    await engine.exec(`ALTER TABLE ${sqlIdent(t)} RENAME TO ${sqlIdent(ASIDE + t)}`);
+  }
+  return names;
+}
+
+/** Drop what a cancelled replace loaded and rename the tables set aside back. */
+async function putBack(engine: Engine, names: readonly string[]): Promise<void> {
+  await dropAllTables(engine, ASIDE);
+  for (const t of names)
+    await engine.exec(`ALTER TABLE ${sqlIdent(ASIDE + t)} RENAME TO ${sqlIdent(t)}`);
 }
 
 /** Forget everything loaded. */
@@ -58,6 +90,8 @@ export async function removeFile(engine: Engine, fileId: number): Promise<void> 
   } catch (err) {
     await engine.exec('ROLLBACK').catch(() => {});
     throw err;
+  } finally {
+    await engine.exec('DROP TABLE IF EXISTS _pool; DROP TABLE IF EXISTS _touched;').catch(() => {});
   }
 }
 
@@ -108,11 +142,13 @@ async function redupe(engine: Engine, table: TableName, fileId: number): Promise
   await engine.exec(
     `DELETE FROM ${dups} WHERE _file = ${fileId} OR ${key} IN (SELECT k FROM _touched)`,
   );
+  // A signup keeps the earliest plausible time of its copies (the earliest, when none is).
   const ranked = `SELECT *, row_number() OVER (PARTITION BY ${key} ORDER BY _file, _row) AS _k,
-      min(_t) OVER (PARTITION BY ${key}) AS _min FROM _pool`;
+      coalesce(min(_t) FILTER (WHERE ${plausibleSql('_t')}) OVER (PARTITION BY ${key}),
+        min(_t) OVER (PARTITION BY ${key})) AS _min FROM _pool`;
   const keptTime =
     table === 'signups'
-      ? `_min AS ${time}, CASE WHEN _min < _t THEN _t END AS _own_at`
+      ? `_min AS ${time}, CASE WHEN _min <> _t THEN _t END AS _own_at`
       : `_t AS ${time}`;
   await engine.exec(
     `INSERT INTO ${kept} BY NAME SELECT ${cols}, ${keptTime} FROM (${ranked}) WHERE _k = 1`,

@@ -63,6 +63,7 @@ function scanInWorker(file: Blob, delimiter: string, query: ScanQuery): Promise<
       rejectLines: [...query.rejectLines],
       wanted: [...query.wanted],
       ...(query.maxText === undefined ? {} : { maxText: query.maxText }),
+      ...(query.spaceQuote === undefined ? {} : { spaceQuote: query.spaceQuote }),
     });
   });
 }

@@ -10,18 +10,29 @@
  * were, so it can never change how later files read.
  */
 import type { Engine } from '../db/engine.ts';
-import { takeInvalid, deleteRecord } from './check.ts';
-import { dedupeFile } from './dedupe.ts';
+import { takeInvalid, deleteRecords } from './check.ts';
+import { REPEATS_TABLE, dedupeFile } from './dedupe.ts';
+import { detectEncoding, transcodeInput } from './encoding.ts';
 import type { InputFile } from './input-file.ts';
 import { locate } from './locate.ts';
+import { clampToPlausible } from './plausible.ts';
+import { lineOf } from './record-scan.ts';
 import { TIME_ROLE, guessTable, mapColumns } from './roles.ts';
 import type { ColumnMapping, Role, TableName } from './roles.ts';
-import { recordFile, fileSpan } from './report.ts';
+import { recordFile, fileSpan, implausibleRows } from './report.ts';
 import type { FileReport } from './report.ts';
 import { SNIFF_BYTES, decodeHead, sniffText } from './sniff.ts';
 import type { Sniffed } from './sniff.ts';
-import { stageFile } from './stage.ts';
-import { addSegmentColumns, dropFileRows, ensureTables, nextFileId } from './tables.ts';
+import { REJECTS_TABLE, REJECT_SCANS, stageFile } from './stage.ts';
+import {
+  MAX_SEGMENT_COLUMNS,
+  addSegmentColumns,
+  dropFileRows,
+  dropSegmentColumns,
+  ensureTables,
+  nextFileId,
+  segmentColumns,
+} from './tables.ts';
 import { describeShape, detectTimestampShape, previewRange } from './timestamps.ts';
 
 export interface FileOptions {
@@ -90,6 +101,27 @@ function describeColumns(sniffed: Sniffed, mapping: ColumnMapping): FileReport['
   });
 }
 
+/** Lines of the rows with an implausible timestamp that the report lists (all are counted). */
+const IMPLAUSIBLE_LINES = 20;
+
+/**
+ * Why the file's segment columns cannot be kept, or null: they would take the table past
+ * MAX_SEGMENT_COLUMNS (see tables.ts).
+ */
+async function tooManyColumns(
+  engine: Engine,
+  table: TableName,
+  headers: readonly string[],
+  mapping: ColumnMapping,
+): Promise<string | null> {
+  const have = new Set(await segmentColumns(engine, table));
+  const fresh = mapping.segments.filter((s) => !have.has(s.name)).length;
+  if (have.size + fresh <= MAX_SEGMENT_COLUMNS) return null;
+  const count = (n: number) => n.toLocaleString('en-US');
+  const already = have.size > 0 ? ` (${count(have.size)} are already loaded)` : '';
+  return `Too many columns: this file has ${count(headers.length)}, and keeping them would give the ${table} ${count(have.size + fresh)} segment columns${already}; Surgescope keeps at most ${MAX_SEGMENT_COLUMNS} per table, since each one is stored for every row. Leave out the columns you do not need (set them to "ignore" in Map columns, or remove them from the file) and load it again.`;
+}
+
 /** Why the header cannot serve the table, or null. */
 function mappingError(table: TableName, headers: string[], mapping: ColumnMapping): string | null {
   if (mapping.unknownOverrides.length > 0)
@@ -129,10 +161,16 @@ export async function loadFile(
     return report;
   };
 
-  // sniff
+  // encoding: files that are not UTF-8 are converted first, or refused with the encoding named
   progress('sniff', 0);
-  const head = decodeHead(await input.head(SNIFF_BYTES));
-  const sniffed = sniffText(head.text, head.hasBom, input.size <= SNIFF_BYTES);
+  const rawHead = await input.head(SNIFF_BYTES);
+  const verdict = detectEncoding(rawHead, input.size <= SNIFF_BYTES);
+  if (verdict.kind === 'refuse') return refuse('encoding', verdict.message);
+  const file = verdict.kind === 'transcode' ? await transcodeInput(input, verdict.encoding) : input;
+  if (verdict.kind === 'transcode') report.encoding = `${verdict.label}, converted to UTF-8`;
+  // sniff
+  const head = decodeHead(file === input ? rawHead : await file.head(SNIFF_BYTES));
+  const sniffed = sniffText(head.text, head.hasBom, file.size <= SNIFF_BYTES);
   report.delimiter = sniffed.delimiter;
   if (sniffed.headers.length === 0 || sniffed.headers.every((h) => h === ''))
     return refuse('columns', 'The file is empty or has no header row.');
@@ -152,7 +190,9 @@ export async function loadFile(
     options.segmentNames,
   );
   report.columns = describeColumns(sniffed, mapping);
-  const bad = mappingError(table, sniffed.headers, mapping);
+  const bad =
+    mappingError(table, sniffed.headers, mapping) ??
+    (await tooManyColumns(engine, table, sniffed.headers, mapping));
   if (bad) return refuse('columns', bad);
   const timeIdx = mapping.roles[TIME_ROLE[table]] as number;
   const sample = sniffed.preview.map((r) => (r[timeIdx] ?? '').trim());
@@ -161,17 +201,19 @@ export async function loadFile(
   report.timestampFormat = describeShape(shape, sample);
   report.timeZone = zone;
 
-  const path = await engine.registerFile(`${++uploadCounter}-${input.name}`, input.source);
+  const path = await engine.registerFile(`${++uploadCounter}-${input.name}`, file.source);
   // Two transactions. The first reads the file into its table and commits: taking rows out of
   // uncommitted rows makes DuckDB rewrite them all at COMMIT (seconds at millions of rows), so
   // the second takes out invalid records and duplicates from committed ones. A failure in the
   // second removes the file's rows again, so the tables end as they were either way.
   let staged: Awaited<ReturnType<typeof stageFile>> | null = null;
+  // Segment columns this file added (committed with its rows): a failure takes them out again.
+  let added: string[] = [];
   try {
     checkCancel();
     progress('read', 0);
     await engine.exec('BEGIN TRANSACTION');
-    await addSegmentColumns(
+    const adding = await addSegmentColumns(
       engine,
       table,
       mapping.segments.map((s) => s.name),
@@ -183,46 +225,48 @@ export async function loadFile(
       shape,
       fileId,
       zone,
-      naiveRange: previewRange(sample),
+      naiveRange: clampToPlausible(previewRange(sample)),
     });
     await engine.exec('COMMIT');
+    added = adding;
     checkCancel();
     progress('check', input.size, staged.accepted);
     const found = staged;
     // check: invalid records out (they are known before the file's bytes are scanned)
-    const settle = async (unterminated: number | null) => {
+    const settle = async (takeOut: readonly number[]) => {
       await engine.exec('BEGIN TRANSACTION');
       const invalid = await takeInvalid(engine, table, fileId);
-      if (unterminated !== null) await deleteRecord(engine, table, fileId, unterminated);
+      await deleteRecords(engine, table, fileId, takeOut);
       return invalid;
     };
-    const dedupe = async (invalid: number[], unterminated: number | null) => {
-      const valid = found.accepted - invalid.length - (unterminated !== null ? 1 : 0);
+    const dedupe = async (invalid: number[], takeOut: readonly number[]) => {
+      const valid = found.accepted - invalid.length - takeOut.length;
       const duplicates = valid > 0 ? await dedupeFile(engine, table, fileId) : 0;
       return { invalid, valid, duplicates };
     };
-    const invalid = await settle(null);
+    const invalid = await settle([]);
     // locate and dedupe overlap: the scan of the file's bytes runs here (or in a worker) while
     // the engine dedupes.
     progress('locate', input.size, staged.accepted);
     const locating = locate(
-      input,
+      file,
       sniffed.delimiter,
       mapping,
       sniffed.headers,
       { shape: found.rejects, invalid, accepted: found.accepted },
       load.maxRejectDetails ?? Infinity,
     );
-    const deduping = dedupe(invalid, null);
+    const deduping = dedupe(invalid, []);
     // Both are awaited before either can fail the load alone.
     await Promise.allSettled([locating, deduping]);
     const located = await locating;
     let settled = await deduping;
     progress('dedupe', input.size, staged.accepted);
-    if (located.unterminatedRow !== null) {
-      // Rare: the last record swallowed the rest of the file. Settle again without it.
+    if (located.takeOut.length > 0) {
+      // Rare: the last record's quote never closed, or a record has text after a closing quote.
+      // Settle again without them.
       await engine.exec('ROLLBACK');
-      settled = await dedupe(await settle(located.unterminatedRow), located.unterminatedRow);
+      settled = await dedupe(await settle(located.takeOut), located.takeOut);
     }
     checkCancel();
     report.rows_read = staged.accepted + staged.rejects.length;
@@ -234,6 +278,7 @@ export async function loadFile(
     if (settled.valid === 0) {
       await engine.exec('ROLLBACK');
       await dropFileRows(engine, table, fileId);
+      await dropSegmentColumns(engine, table, added);
       report.rows_loaded = 0;
       report.duplicates = 0;
       report.errorKind = 'no-rows';
@@ -244,6 +289,12 @@ export async function loadFile(
       await recordFile(engine, fileId, report, null);
     } else {
       Object.assign(report, await fileSpan(engine, table, fileId));
+      const implausible = await implausibleRows(engine, table, fileId, IMPLAUSIBLE_LINES);
+      if (implausible.rows > 0)
+        report.implausible = {
+          rows: implausible.rows,
+          lines: implausible.ordinals.map((o) => lineOf(located.lineMap, o)),
+        };
       await recordFile(engine, fileId, report, located.lineMap);
       await engine.exec('COMMIT');
     }
@@ -251,6 +302,7 @@ export async function loadFile(
   } catch (err) {
     await engine.exec('ROLLBACK').catch(() => {});
     if (staged) await dropFileRows(engine, table, fileId).catch(() => {});
+    await dropSegmentColumns(engine, table, added).catch(() => {});
     // A cancel interrupts the statement in flight; whatever error that raised, it is a cancel.
     if (err instanceof LoadCancelled || load.signal?.aborted) throw new LoadCancelled();
     Object.assign(report, emptyReport(input, report.table), {
@@ -262,7 +314,13 @@ export async function loadFile(
       `Could not read this file: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
     );
   } finally {
+    // Nothing of the load stays behind: the registered file and the reader's reject tables.
     await engine.dropFile(path).catch(() => {});
+    await engine
+      .exec(
+        `DROP TABLE IF EXISTS ${REJECTS_TABLE}; DROP TABLE IF EXISTS ${REJECT_SCANS}; DROP TABLE IF EXISTS ${REPEATS_TABLE};`,
+      )
+      .catch(() => {});
   }
   return report;
 }

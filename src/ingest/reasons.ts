@@ -19,7 +19,7 @@ export function describeShapeError(r: { type: string; message: string }): string
       return 'a quoted field is never closed, or a quote stands inside an unquoted field';
     case 'INVALID UNICODE':
     case 'INVALID ENCODING':
-      return 'the text is not valid UTF-8';
+      return 'the text is not valid UTF-8 (a file mixing encodings, such as Windows-1252 text in a UTF-8 file? Save it as UTF-8)';
     case 'LINE SIZE OVER MAXIMUM':
       return 'the record is longer than the maximum line size (2 MB)';
     default:

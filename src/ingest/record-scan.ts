@@ -31,6 +31,11 @@ export interface ScanQuery {
   wanted: ReadonlySet<number>;
   /** Most characters of raw record text to keep per located record (default 2000). */
   maxText?: number;
+  /**
+   * Also open a quoted field after one space at the start of a field (`a, "b,c"` holds "b,c"),
+   * as DuckDB's lenient reader does; by default a quote opens one only at the very start.
+   */
+  spaceQuote?: boolean;
 }
 
 export interface LocatedRecord {
@@ -53,6 +58,24 @@ export interface ScanResult {
   rejected: Map<number, LocatedRecord>;
   /** The file ends inside a quoted field that never closes (the last record swallowed the rest). */
   unterminated: boolean;
+  /** How the file's last line ends: a line feed, CR LF, a lone CR, or no line break at all. */
+  end: 'lf' | 'crlf' | 'cr' | 'none';
+  /**
+   * When `unterminated`: the line breaks inside the quote that never closes (1 with `end` 'lf':
+   * only the file's final line feed, so the quote swallowed no line).
+   */
+  openBreaks: number;
+  /**
+   * When `unterminated`: the record whose quote never closes, as its DuckDB logical line and its
+   * physical start line (-1 otherwise).
+   */
+  openUnit: number;
+  openLine: number;
+  /**
+   * Ordinals of accepted records with text after the closing quote of a quoted field (`"ab"c`):
+   * DuckDB's lenient reader drops that text without a word, so these records must be rejected.
+   */
+  malformed: number[];
   /** Ordinal of the last accepted record, or -1. */
   lastOrdinal: number;
   /**
@@ -65,6 +88,7 @@ export interface ScanResult {
 }
 
 const QUOTE = 0x22;
+const SPACE = 0x20;
 const CR = 0x0d;
 const LF = 0x0a;
 const DEFAULT_MAX_TEXT = 2000;
@@ -148,6 +172,7 @@ function littleEndianWords(bytes: Uint8Array, nw: number): Int32Array {
  */
 class RecordScanner {
   private readonly delim: number;
+  private readonly spaceQuote: boolean;
   private readonly maxText: number;
   private readonly keepBytes: number;
   private readonly rejects: number[];
@@ -162,6 +187,7 @@ class RecordScanner {
   private unitStart = 1; // physical line where the current record started
   private nonBlank = false; // the current record has a byte (not blank)
   private fieldStart = true; // the next byte outside quotes starts a field
+  private afterSpace = false; // the field so far is one space (DuckDB opens a quote after it)
   private fields = 1; // fields of the current record so far (interesting records only)
   private accepted = 0; // accepted records so far
   private inQuote = false;
@@ -169,6 +195,11 @@ class RecordScanner {
   private prevCR = false; // a chunk ended on a CR; an LF opening the next is its second half
   private interesting = false; // the current record is a reject or wanted: walk it, keep its text
   private expectLine = -1; // line of the next accepted record if the +1 progression holds
+  private bad = false; // the current record has text after a closing quote
+  private readonly malformed: number[] = [];
+  private last = -1; // the stream's last byte, and the one before it
+  private beforeLast = -1;
+  private quoteLine = 0; // physical line on which the last quoted field opened
 
   private scratch = new Uint8Array(0);
   private textParts: Uint8Array[] = [];
@@ -182,6 +213,7 @@ class RecordScanner {
 
   constructor(delimiter: string, query: ScanQuery) {
     this.delim = delimiter.charCodeAt(0);
+    this.spaceQuote = query.spaceQuote === true;
     const maxText = query.maxText ?? DEFAULT_MAX_TEXT;
     this.maxText = maxText >= 0 ? Math.floor(maxText) : 0; // NaN and negatives keep nothing
     // Enough bytes for maxText + 1 characters whatever their width, plus a cut-off sequence.
@@ -223,6 +255,7 @@ class RecordScanner {
     const isReject = unit === this.nextReject;
     if (isReject) this.nextReject = this.rejects[++this.rejectAt] ?? -1;
     if (!this.nonBlank) return;
+    // (A reject's text after a closing quote needs no mark: it is rejected already.)
     const { text, truncated } = this.takeText();
     const record: LocatedRecord = { line: this.unitStart, fields: this.fields, text, truncated };
     if (isReject) {
@@ -230,6 +263,7 @@ class RecordScanner {
       return;
     }
     const ordinal = this.accepted;
+    if (this.bad) this.malformed.push(ordinal);
     if (ordinal === this.nextWanted) {
       this.located.set(ordinal, record);
       this.nextWanted = this.wanted[++this.wantedAt] ?? -1;
@@ -260,6 +294,8 @@ class RecordScanner {
   push(input: Uint8Array): void {
     const n = input.length;
     if (n === 0) return;
+    this.beforeLast = n > 1 ? (input[n - 2] as number) : this.last;
+    this.last = input[n - 1] as number;
     const chunk = (input.byteOffset & 3) === 0 ? input : this.aligned(input);
     // The chunk as little-endian 32-bit words; the event bits of the last partial word.
     const nw = n >>> 2;
@@ -273,12 +309,14 @@ class RecordScanner {
     }
 
     const delim = this.delim;
+    const spaceQuote = this.spaceQuote;
     let i = 0; // next byte to look at
     let recStart = 0; // where the current record's bytes start in this chunk
     let physLine = this.physLine;
     let unitStart = this.unitStart;
     let nonBlank = this.nonBlank;
     let fieldStart = this.fieldStart;
+    let afterSpace = this.afterSpace;
     let accepted = this.accepted;
     let inQuote = this.inQuote;
     let interesting = this.interesting;
@@ -287,6 +325,7 @@ class RecordScanner {
     let fields = this.fields;
     let nextReject = this.nextReject;
     let nextWanted = this.nextWanted;
+    let bad = this.bad;
     // Events (LF, CR and quote bytes) come from a word at a time: `m` has the high bit of each
     // byte of word k - 1 (at offset `base`) that may be one and has not been handed out yet.
     let k = 0;
@@ -302,8 +341,11 @@ class RecordScanner {
     }
     if (this.quotePending) {
       this.quotePending = false;
-      if (chunk[i] !== QUOTE) inQuote = false;
-      else i++; // doubled quote inside a quoted field
+      const next = chunk[i] as number;
+      if (next !== QUOTE) {
+        inQuote = false; // the quote closed the field: a delimiter or a line break must follow
+        if (next !== delim && next !== LF && next !== CR) bad = true;
+      } else i++; // doubled quote inside a quoted field
     }
 
     while (i < n) {
@@ -314,7 +356,11 @@ class RecordScanner {
           const b = chunk[i] as number;
           if (b === LF || b === CR) break;
           nonBlank = true;
-          if (b === QUOTE && fieldStart) inQuote = true;
+          if (b === QUOTE && (fieldStart || (spaceQuote && afterSpace))) {
+            inQuote = true;
+            this.quoteLine = physLine;
+          }
+          afterSpace = b === SPACE && fieldStart;
           fieldStart = b === delim;
           if (fieldStart) fields++;
           i++;
@@ -366,6 +412,8 @@ class RecordScanner {
           // The chunk ends inside this logical line.
           if (!inQuote && i < n) {
             nonBlank = true;
+            afterSpace =
+              chunk[n - 1] === SPACE && (n - 1 === i ? fieldStart : chunk[n - 2] === delim);
             fieldStart = chunk[n - 1] === delim;
           }
           break;
@@ -376,11 +424,15 @@ class RecordScanner {
             if (pos + 1 === n) {
               this.quotePending = true;
               i = n;
-            } else if (chunk[pos + 1] === QUOTE)
-              i = pos + 2; // doubled quote
-            else {
-              inQuote = false; // the quote closed the field
-              i = pos + 1;
+            } else {
+              const next = chunk[pos + 1] as number;
+              if (next === QUOTE)
+                i = pos + 2; // doubled quote
+              else {
+                inQuote = false; // the quote closed the field: a delimiter or a break follows
+                if (next !== delim && next !== LF && next !== CR) bad = true;
+                i = pos + 1;
+              }
             }
           } else {
             physLine++; // a line break inside a quoted field
@@ -395,7 +447,20 @@ class RecordScanner {
         if (b === QUOTE) {
           // [i, pos) holds no quote or break, so the byte before the quote is in this record.
           nonBlank = true;
-          if (pos === i ? fieldStart : chunk[pos - 1] === delim) inQuote = true;
+          // A quote opens a quoted field at the start of a field, or (spaceQuote) after one
+          // space there, as DuckDB's reader has it: `a, "b,c"` holds "b,c".
+          const opens =
+            pos === i
+              ? fieldStart || (spaceQuote && afterSpace)
+              : chunk[pos - 1] === delim ||
+                (spaceQuote &&
+                  chunk[pos - 1] === SPACE &&
+                  (pos - 1 === i ? fieldStart : chunk[pos - 2] === delim));
+          if (opens) {
+            inQuote = true;
+            this.quoteLine = physLine;
+          }
+          afterSpace = false;
           fieldStart = QUOTE === delim;
           i = pos + 1;
           continue;
@@ -413,6 +478,7 @@ class RecordScanner {
         this.expectLine = expectLine;
         this.unit = unit;
         this.fields = fields;
+        this.bad = bad;
         this.finishInteresting();
         accepted = this.accepted;
         expectLine = this.expectLine;
@@ -423,9 +489,11 @@ class RecordScanner {
           this.bpOrdinals.push(accepted);
           this.bpLines.push(unitStart);
         }
+        if (bad) this.malformed.push(accepted);
         expectLine = unitStart + 1;
         accepted++;
       }
+      bad = false;
       unit++;
       unitStart = ++physLine;
       if (chunk[e] === LF) i = e + 1;
@@ -436,6 +504,7 @@ class RecordScanner {
       recStart = i;
       nonBlank = false;
       fieldStart = true;
+      afterSpace = false;
       fields = 1;
       interesting = unit === nextReject || accepted === nextWanted;
       if (interesting) this.startText();
@@ -446,12 +515,14 @@ class RecordScanner {
     this.unitStart = unitStart;
     this.nonBlank = nonBlank;
     this.fieldStart = fieldStart;
+    this.afterSpace = afterSpace;
     this.accepted = accepted;
     this.inQuote = inQuote;
     this.interesting = interesting;
     this.expectLine = expectLine;
     this.unit = unit;
     this.fields = fields;
+    this.bad = bad;
   }
 
   finish(): ScanResult {
@@ -467,14 +538,28 @@ class RecordScanner {
           this.bpOrdinals.push(this.accepted);
           this.bpLines.push(this.unitStart);
         }
+        if (this.bad) this.malformed.push(this.accepted);
         this.accepted++;
       }
     }
+    const end =
+      this.last === LF
+        ? this.beforeLast === CR
+          ? 'crlf'
+          : 'lf'
+        : this.last === CR
+          ? 'cr'
+          : 'none';
     return {
       accepted: this.accepted,
       located: this.located,
       rejected: this.rejected,
       unterminated,
+      end,
+      openBreaks: unterminated ? this.physLine - this.quoteLine : 0,
+      openUnit: unterminated ? this.unit : -1,
+      openLine: unterminated ? this.unitStart : -1,
+      malformed: this.malformed,
       lastOrdinal: this.accepted - 1,
       lineMap: {
         ordinals: Uint32Array.from(this.bpOrdinals),

@@ -7,6 +7,7 @@ import { sqlString } from '../db/engine.ts';
 import type { Engine } from '../db/engine.ts';
 import type { ScanResult } from './record-scan.ts';
 import type { TableName } from './roles.ts';
+import { PLAUSIBLE_RANGE_TEXT, implausibleSql, plausibleSql } from './plausible.ts';
 import { DATA_TABLES } from './tables.ts';
 
 export interface RejectedRow {
@@ -33,8 +34,18 @@ export interface FileReport {
   rejects_not_listed: number;
   /** Set when the file could not serve its table; nothing of it was loaded. */
   error?: string;
-  /** What kind of failure: the columns cannot serve the table, no record is loadable, or unreadable. */
-  errorKind?: 'columns' | 'no-rows' | 'unreadable';
+  /**
+   * What kind of failure: the columns cannot serve the table (or are too many), the encoding is
+   * not one Surgescope reads, no record is loadable, or the file could not be read.
+   */
+  errorKind?: 'columns' | 'encoding' | 'no-rows' | 'unreadable';
+  /** The encoding the file was converted from, in words, when it was not UTF-8. */
+  encoding?: string;
+  /**
+   * Rows loaded (or counted as duplicates) whose timestamp lies outside the plausible range
+   * (plausible.ts): kept, and left out of the analyses. `lines`: the first of them.
+   */
+  implausible?: { rows: number; lines: number[] };
   /** Header → role, `segment:<name>` or `ignored`: the mapping used. */
   columns?: { header: string; role: string }[];
   delimiter?: string;
@@ -49,10 +60,15 @@ export interface FileReport {
 
 export interface IngestReport {
   files: FileReport[];
-  /** Latest instant loaded (ISO 8601, UTC), or null when nothing loaded. */
+  /** Latest plausible instant loaded (ISO 8601, UTC), or null when there is none. */
   dataset_end: string | null;
-  /** Earliest instant loaded (ISO 8601, UTC), or null when nothing loaded. */
+  /** Earliest plausible instant loaded (ISO 8601, UTC), or null when there is none. */
   dataset_start: string | null;
+  /**
+   * Loaded rows whose timestamp is implausible (left out of the analyses), per table (absent
+   * from summaries stored before it was counted).
+   */
+  implausible?: { signups: number; posts: number };
   /** Distinct post authors missing from the signup export. */
   authors_not_in_signups: number;
   /** Posts by those authors. */
@@ -83,6 +99,27 @@ export async function fileSpan(
       UNION ALL SELECT max(${time}) FROM ${dups} WHERE _file = ${fileId})`,
   );
   return { first: rows[0]?.first ?? null, last: rows[0]?.last ?? null };
+}
+
+/**
+ * How many of the file's rows (kept or duplicate) have an implausible timestamp of their own,
+ * and the ordinals of the first `limit` of them.
+ */
+export async function implausibleRows(
+  engine: Engine,
+  table: TableName,
+  fileId: number,
+  limit: number,
+): Promise<{ rows: number; ordinals: number[] }> {
+  const { kept, dups, time } = DATA_TABLES[table];
+  const own = table === 'signups' ? `coalesce(_own_at, ${time})` : time;
+  const found = await engine.query<{ r: number; n: number }>(
+    `SELECT CAST(_row AS BIGINT) AS r, CAST(count(*) OVER () AS BIGINT) AS n FROM (
+      SELECT _row, ${own} AS t FROM ${kept} WHERE _file = ${fileId}
+      UNION ALL SELECT _row, ${time} FROM ${dups} WHERE _file = ${fileId})
+    WHERE ${implausibleSql('t')} ORDER BY _row LIMIT ${limit}`,
+  );
+  return { rows: found[0]?.n ?? 0, ordinals: found.map((f) => f.r) };
 }
 
 const CHUNK = 2000;
@@ -128,7 +165,10 @@ export async function recordFile(
   }
 }
 
-/** Dataset-wide facts: the data's ends and the authors missing from the signup export. */
+/**
+ * Dataset-wide facts: the data's ends (over plausible instants: implausible ones are left out
+ * of the analyses) and the authors missing from the signup export.
+ */
 export async function summarise(engine: Engine): Promise<Omit<IngestReport, 'files'>> {
   const rows = await engine.query<{
     dataset_end: string | null;
@@ -138,22 +178,30 @@ export async function summarise(engine: Engine): Promise<Omit<IngestReport, 'fil
     before: number;
     signups: number;
     posts: number;
+    bad_signups: number;
+    bad_posts: number;
   }>(`WITH
     -- One pass over posts (joined to their authors) and one over signups.
-    p AS (SELECT min(p.created_at) AS lo, max(p.created_at) AS hi, count(*) AS posts,
+    p AS (SELECT min(p.created_at) FILTER (WHERE ${plausibleSql('p.created_at')}) AS lo,
+        max(p.created_at) FILTER (WHERE ${plausibleSql('p.created_at')}) AS hi, count(*) AS posts,
+        count(*) FILTER (WHERE ${implausibleSql('p.created_at')}) AS bad,
         count(DISTINCT p.user_id) FILTER (WHERE s.user_id IS NULL) AS authors,
         count(*) FILTER (WHERE s.user_id IS NULL) AS unknown_posts,
         count(*) FILTER (WHERE p.created_at < s.signup_at) AS before
       FROM posts p LEFT JOIN signups s ON s.user_id = p.user_id),
-    s AS (SELECT min(signup_at) AS lo, max(signup_at) AS hi, count(*) AS signups FROM signups)
+    s AS (SELECT min(signup_at) FILTER (WHERE ${plausibleSql('signup_at')}) AS lo,
+        max(signup_at) FILTER (WHERE ${plausibleSql('signup_at')}) AS hi, count(*) AS signups,
+        count(*) FILTER (WHERE ${implausibleSql('signup_at')}) AS bad FROM signups)
     SELECT ${isoSql('greatest(p.hi, s.hi)')} AS dataset_end, ${isoSql('least(p.lo, s.lo)')} AS dataset_start,
       CAST(p.authors AS BIGINT) AS authors, CAST(p.unknown_posts AS BIGINT) AS unknown_posts,
-      CAST(p.before AS BIGINT) AS before, CAST(s.signups AS BIGINT) AS signups, CAST(p.posts AS BIGINT) AS posts
+      CAST(p.before AS BIGINT) AS before, CAST(s.signups AS BIGINT) AS signups, CAST(p.posts AS BIGINT) AS posts,
+      CAST(s.bad AS BIGINT) AS bad_signups, CAST(p.bad AS BIGINT) AS bad_posts
     FROM p, s`);
   const r = rows[0];
   return {
     dataset_end: r?.dataset_end ?? null,
     dataset_start: r?.dataset_start ?? null,
+    implausible: { signups: r?.bad_signups ?? 0, posts: r?.bad_posts ?? 0 },
     authors_not_in_signups: r?.authors ?? 0,
     posts_by_unknown_authors: r?.unknown_posts ?? 0,
     posts_before_signup: r?.before ?? 0,
@@ -205,6 +253,16 @@ export function ingestJson(report: IngestReport): unknown {
       duplicates: f.duplicates,
       rejects: f.rejects.map((r) => ({ line: r.line, reason: r.reason })),
       ...(f.error ? { error: f.error } : {}),
+      ...(f.encoding ? { encoding: f.encoding } : {}),
+      ...(f.implausible
+        ? {
+            implausible_timestamps: {
+              rows: f.implausible.rows,
+              lines: f.implausible.lines,
+              note: `outside ${PLAUSIBLE_RANGE_TEXT}: loaded, left out of the analyses`,
+            },
+          }
+        : {}),
     })),
     dataset_end: report.dataset_end,
     authors_not_in_signups: report.authors_not_in_signups,

@@ -11,12 +11,13 @@ export interface ScanRequest {
   rejectLines: number[];
   wanted: number[];
   maxText?: number;
+  spaceQuote?: boolean;
 }
 
 const CHUNK = 4 << 20;
 
 self.onmessage = async (e: MessageEvent<ScanRequest>) => {
-  const { file, delimiter, rejectLines, wanted, maxText } = e.data;
+  const { file, delimiter, rejectLines, wanted, maxText, spaceQuote } = e.data;
   try {
     const chunks = async function* () {
       for (let i = 0; i < file.size; i += CHUNK)
@@ -26,6 +27,7 @@ self.onmessage = async (e: MessageEvent<ScanRequest>) => {
       rejectLines: new Set(rejectLines),
       wanted: new Set(wanted),
       ...(maxText === undefined ? {} : { maxText }),
+      ...(spaceQuote === undefined ? {} : { spaceQuote }),
     });
     const ordinals = Uint32Array.from(r.lineMap.ordinals);
     const lines = Uint32Array.from(r.lineMap.lines);
@@ -37,6 +39,11 @@ self.onmessage = async (e: MessageEvent<ScanRequest>) => {
           located: [...r.located],
           rejected: [...r.rejected],
           unterminated: r.unterminated,
+          end: r.end,
+          openBreaks: r.openBreaks,
+          openUnit: r.openUnit,
+          openLine: r.openLine,
+          malformed: r.malformed,
           lastOrdinal: r.lastOrdinal,
           lineMap: { ordinals, lines },
         },

@@ -26,8 +26,43 @@ export function decodeHead(bytes: Uint8Array): { text: string; hasBom: boolean }
 }
 
 /**
+ * The delimiter the header line names: the candidate found most often in it outside quotes,
+ * when one is found strictly more often than the others. A header is the cleanest line of an
+ * export (its names rarely hold a delimiter), where data rows may be ragged or malformed enough
+ * to mislead a guess made on the rows; null when the header alone cannot tell.
+ */
+export function headerDelimiter(text: string): Delimiter | null {
+  const counts = new Map<Delimiter, number>(DELIMITERS.map((d) => [d, 0]));
+  let inQuote = false;
+  let fieldStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (inQuote) {
+      if (c === '"') {
+        if (text[i + 1] === '"') i++;
+        else inQuote = false;
+      }
+      continue;
+    }
+    if (c === '\n' || c === '\r') break;
+    if (c === '"' && fieldStart) {
+      inQuote = true;
+      continue;
+    }
+    const d = c as Delimiter;
+    const n = counts.get(d);
+    fieldStart = n !== undefined;
+    if (n !== undefined) counts.set(d, n + 1);
+  }
+  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  const [best, second] = ranked;
+  return best && best[1] > 0 && best[1] > (second?.[1] ?? 0) ? best[0] : null;
+}
+
+/**
  * Parse the head of a file. `complete` says the text is the whole file; otherwise the last,
- * possibly cut, record is dropped from the preview.
+ * possibly cut, record is dropped from the preview. The delimiter comes from the header line
+ * when it tells (headerDelimiter), else from papaparse's guess over the first rows.
  */
 export function sniffText(
   text: string,
@@ -35,8 +70,9 @@ export function sniffText(
   complete: boolean,
   previewRows = 20,
 ): Sniffed {
+  const named = headerDelimiter(text);
   const result = Papa.parse<string[]>(text, {
-    delimitersToGuess: [...DELIMITERS],
+    ...(named ? { delimiter: named } : { delimitersToGuess: [...DELIMITERS] }),
     preview: previewRows + 2,
     skipEmptyLines: true,
   });

@@ -17,6 +17,7 @@
 import { sqlIdent, sqlString } from '../db/engine.ts';
 import type { Engine } from '../db/engine.ts';
 import { localToUtcSql } from '../metrics/time-zone.ts';
+import { plausibleSql } from './plausible.ts';
 import { TIME_ROLE } from './roles.ts';
 import type { ColumnMapping, Role } from './roles.ts';
 import type { Sniffed } from './sniff.ts';
@@ -27,7 +28,7 @@ import type { TimestampShape } from './timestamps.ts';
 /** DuckDB's NULL string: never present in real data, so empty fields read as ''. */
 const NULL_SENTINEL = '\u0001surgescope-null\u0001';
 export const REJECTS_TABLE = '_rejects';
-const REJECT_SCANS = '_reject_scans';
+export const REJECT_SCANS = '_reject_scans';
 
 export interface StageInput {
   path: string;
@@ -85,11 +86,20 @@ export function stageSql(input: StageInput): string {
   items.push(['_file', `CAST(${input.fileId} AS USMALLINT)`]);
   items.push(['_row', `CAST(_rn - 1 AS UINTEGER)`]);
   const names = items.map(([name]) => sqlIdent(name)).join(', ');
+  // Only the columns used are read out of the reader (roles, segments and the last two, which
+  // tell the field count): ignored columns of a wide file are skipped by the reader's
+  // projection, and never reach the window's buffer.
+  const used = new Set<number>([n - 1, n, ...mapping.segments.map((s) => s.index)]);
+  for (const idx of Object.values(mapping.roles)) if (idx !== undefined) used.add(idx);
+  const read = [...used]
+    .sort((a, b) => a - b)
+    .map((i) => `c${i}`)
+    .join(', ');
   return `INSERT INTO ${DATA_TABLES[table].kept} (${names})
     SELECT ${items.map(([, expr]) => expr).join(',\n      ')}
     FROM (SELECT *, ${ts.slow} FROM (
       SELECT *, ${ts.fast} FROM (
-        SELECT row_number() OVER () AS _rn, * FROM ${readCsvSql(input.path, sniffed)})))`;
+        SELECT row_number() OVER () AS _rn, ${read} FROM ${readCsvSql(input.path, sniffed)})))`;
 }
 
 export interface ShapeReject {
@@ -113,8 +123,11 @@ export async function stageFile(
   const { kept, time } = DATA_TABLES[input.mapping.table];
   await engine.exec(stageSql(input));
   if (input.zone !== 'UTC') {
+    // Only plausible instants shape the conversion: a sentinel such as 0001-01-01 would make
+    // it span two thousand years of the zone's history (its row is flagged, see plausible.ts).
     const span = await engine.query<{ lo: number | null; hi: number | null }>(
-      `SELECT epoch_ms(min(${time})) AS lo, epoch_ms(max(${time})) AS hi FROM ${kept} WHERE _file = ${input.fileId}`,
+      `SELECT epoch_ms(min(${time})) AS lo, epoch_ms(max(${time})) AS hi FROM ${kept}
+       WHERE _file = ${input.fileId} AND ${plausibleSql(time)}`,
     );
     const lo = span[0]?.lo;
     const hi = span[0]?.hi;

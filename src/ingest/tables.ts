@@ -11,7 +11,7 @@
  * - `files`: one row per loaded file with its report; `rejects`: the listed rejected records;
  *   `line_maps`: where the physical line numbering of a file departs from its record ordinals.
  */
-import { OWN_TABLES, sqlIdent } from '../db/engine.ts';
+import { OWN_TABLES, sqlIdent, sqlString } from '../db/engine.ts';
 import type { Engine } from '../db/engine.ts';
 import type { TableName } from './roles.ts';
 
@@ -45,27 +45,58 @@ export async function ensureTables(engine: Engine): Promise<void> {
   for (const sql of CREATE) await engine.exec(sql);
 }
 
-/** Drop every table: loaded data, bookkeeping and derived tables (cubes); not the app's settings. */
-export async function dropAllTables(engine: Engine): Promise<void> {
+/**
+ * Drop every table: loaded data, bookkeeping and derived tables (cubes); not the app's settings,
+ * nor tables whose name starts with `keep` (a replace's earlier data, set aside).
+ */
+export async function dropAllTables(engine: Engine, keep?: string): Promise<void> {
   const rows = await engine.query<{ name: string }>(
-    `SELECT table_name AS name FROM information_schema.tables WHERE ${OWN_TABLES} AND table_name <> 'app_state'`,
+    `SELECT table_name AS name FROM information_schema.tables WHERE ${OWN_TABLES} AND table_name <> 'app_state'
+      ${keep ? `AND NOT starts_with(table_name, ${sqlString(keep)})` : ''}`,
   );
   for (const r of rows) await engine.exec(`DROP TABLE IF EXISTS ${sqlIdent(r.name)}`);
 }
 
-/** Add segment columns the tables do not have yet (files may carry different extras). */
+/**
+ * Most segment columns a table keeps. Every segment column is stored for every row of its table
+ * (a row from a file without it holds NULL, which still costs about 7 bytes a row in DuckDB's
+ * in-memory tables), and adding one is an ALTER TABLE whose cost grows with the columns already
+ * there: a file that would take a table past this is refused, with a message saying so.
+ */
+export const MAX_SEGMENT_COLUMNS = 64;
+
+/**
+ * Add segment columns the tables do not have yet (files may carry different extras). Returns
+ * the names added, so that a load that fails can take them out again.
+ */
 export async function addSegmentColumns(
+  engine: Engine,
+  table: TableName,
+  names: readonly string[],
+): Promise<string[]> {
+  const { kept, dups } = DATA_TABLES[table];
+  const have = new Set(await segmentColumns(engine, table));
+  const added: string[] = [];
+  for (const name of names) {
+    if (have.has(name)) continue;
+    for (const t of [kept, dups])
+      await engine.exec(`ALTER TABLE ${t} ADD COLUMN ${sqlIdent(name)} VARCHAR`);
+    have.add(name);
+    added.push(name);
+  }
+  return added;
+}
+
+/** Take out segment columns a failed load added (no other file has a value in them). */
+export async function dropSegmentColumns(
   engine: Engine,
   table: TableName,
   names: readonly string[],
 ): Promise<void> {
   const { kept, dups } = DATA_TABLES[table];
-  const have = new Set(await segmentColumns(engine, table));
-  for (const name of names) {
-    if (have.has(name)) continue;
+  for (const name of names)
     for (const t of [kept, dups])
-      await engine.exec(`ALTER TABLE ${t} ADD COLUMN ${sqlIdent(name)} VARCHAR`);
-  }
+      await engine.exec(`ALTER TABLE ${t} DROP COLUMN IF EXISTS ${sqlIdent(name)}`);
 }
 
 /** Column names and types of a canonical table, as loaded. */

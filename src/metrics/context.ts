@@ -1,20 +1,69 @@
 /** Build the query context from what is loaded: data range, segment columns, pre-aggregates. */
 import type { Engine } from '../db/engine.ts';
+import { PLAUSIBLE_FROM_MS, PLAUSIBLE_TO_MS, plausibleSql } from '../ingest/plausible.ts';
 import { segmentColumns } from '../ingest/tables.ts';
 import { loadDataRange } from './buckets.ts';
 import { loadCubeSet } from './cubes.ts';
-import type { Filters, QueryContext } from './params.ts';
+import type { DataRange, Filters, QueryContext } from './params.ts';
+import { utcToLocalMs } from './time-zone.ts';
+
+/**
+ * The instants the analyses cover: the loaded data's, without implausible timestamps
+ * (ingest/plausible.ts), and whether any were left out. Null when no plausible row is loaded.
+ */
+export async function plausibleDataRange(
+  engine: Engine,
+): Promise<{ range: DataRange; leftOut: boolean } | null> {
+  const range = await loadDataRange(engine);
+  if (!range) return null;
+  if (range.minMs >= PLAUSIBLE_FROM_MS && range.maxMs < PLAUSIBLE_TO_MS)
+    return { range, leftOut: false };
+  const rows = await engine.query<{ lo: number | null; hi: number | null }>(
+    `SELECT epoch_ms(min(lo)) AS lo, epoch_ms(max(hi)) AS hi FROM (
+       SELECT min(signup_at) AS lo, max(signup_at) AS hi FROM signups WHERE ${plausibleSql('signup_at')}
+       UNION ALL SELECT min(created_at), max(created_at) FROM posts WHERE ${plausibleSql('created_at')})`,
+  );
+  const r = rows[0];
+  if (!r || r.lo == null || r.hi == null) return null;
+  return { range: { minMs: r.lo, maxMs: r.hi, endMs: r.hi }, leftOut: true };
+}
+
+/** The local date (YYYY-MM-DD) of an instant in a zone. */
+function localDate(ms: number, tz: string): string {
+  return new Date(utcToLocalMs(ms, tz)).toISOString().slice(0, 10);
+}
+
+/**
+ * The date range narrowed to the plausible data's local dates, so that every analysis that
+ * honours the date range (content mix, drift, retention cohorts) leaves the implausible rows
+ * out as the series do.
+ */
+function withinData(filters: Filters, range: DataRange, tz: string): Filters {
+  const lo = localDate(range.minMs, tz);
+  const hi = localDate(range.maxMs, tz);
+  return {
+    ...filters,
+    from: filters.from && filters.from > lo ? filters.from : lo,
+    to: filters.to && filters.to < hi ? filters.to : hi,
+  };
+}
 
 export async function loadContext(
   engine: Engine,
   tz: string,
   filters: Filters = {},
 ): Promise<QueryContext | null> {
-  const range = await loadDataRange(engine);
-  if (!range) return null;
+  const data = await plausibleDataRange(engine);
+  if (!data) return null;
   const schema = {
     signups: await segmentColumns(engine, 'signups'),
     posts: await segmentColumns(engine, 'posts'),
   };
-  return { tz, range, filters, schema, cubes: await loadCubeSet(engine) };
+  return {
+    tz,
+    range: data.range,
+    filters: data.leftOut ? withinData(filters, data.range, tz) : filters,
+    schema,
+    cubes: await loadCubeSet(engine),
+  };
 }

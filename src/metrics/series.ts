@@ -3,11 +3,17 @@
  * by newcomers. It runs from the first to the last bucket of the UNFILTERED series (for posts
  * by newcomers: of all posts), zeros included, so a filtered series lines up with the frame
  * detected on the whole data.
+ *
+ * Rows whose timestamp is implausible (outside 2000-01-01..2099-12-31 UTC, see
+ * ingest/plausible.ts) are left out, and a series longer than MAX_SERIES_BUCKETS is refused
+ * with a message saying which granularity to choose: one stray date can never stretch the
+ * series over centuries.
  */
 import type { Engine } from '../db/engine.ts';
 import { bucketSql, labelSql, localSql, seriesCte } from './buckets.ts';
 import type { Sql } from './filters.ts';
-import type { Granularity, QueryContext, SeriesKind } from './params.ts';
+import type { DataRange, Granularity, QueryContext, SeriesKind } from './params.ts';
+import { plausibleSql } from '../ingest/plausible.ts';
 import { postRelation, signupRelation } from './relations.ts';
 
 export interface SeriesPoint {
@@ -28,15 +34,78 @@ export const SERIES_LABELS: Record<SeriesKind, { name: string; unit: string }> =
   newcomer_posts: { name: 'Posts by newcomers', unit: 'posts by newcomers' },
 };
 
-/** The relation a series kind counts (without the date range). */
+/** Most buckets a series may have (hour buckets: almost 23 years). */
+export const MAX_SERIES_BUCKETS = 200_000;
+
+/** A series would have more buckets than MAX_SERIES_BUCKETS. */
+export class SeriesTooLongError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SeriesTooLongError';
+  }
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** An upper bound of the buckets a series over the data's range has at a granularity. */
+export function seriesLength(range: DataRange, g: Granularity): number {
+  const span = Math.max(0, range.maxMs - range.minMs);
+  switch (g) {
+    case 'hour':
+      return Math.floor(span / HOUR_MS) + 2;
+    case 'day':
+      return Math.floor(span / DAY_MS) + 2;
+    case 'week':
+      return Math.floor(span / (7 * DAY_MS)) + 2;
+    case 'month': {
+      const a = new Date(range.minMs);
+      const b = new Date(range.maxMs);
+      const months =
+        (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth();
+      return Math.max(0, months) + 2;
+    }
+  }
+}
+
+const COARSER: Record<Granularity, string> = {
+  hour: 'day, week or month',
+  day: 'week or month',
+  week: 'month',
+  month: '',
+};
+
+/** Refuse a series that would be longer than MAX_SERIES_BUCKETS, saying what to do instead. */
+export function checkSeriesLength(range: DataRange, g: Granularity): void {
+  const n = seriesLength(range, g);
+  if (n <= MAX_SERIES_BUCKETS) return;
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const count = (x: number) => x.toLocaleString('en-US');
+  throw new SeriesTooLongError(
+    `The data runs from ${day(range.minMs)} to ${day(range.maxMs)}: about ${count(n)} ${g} buckets, more than the ${count(MAX_SERIES_BUCKETS)} a series may have. ` +
+      (COARSER[g] ? `Choose a coarser granularity (${COARSER[g]}), ` : '') +
+      'or check the timestamps (the ingest report shows each file’s first and last).',
+  );
+}
+
+/**
+ * The relation a series kind counts (without the date range), without the rows whose time is
+ * implausible. The range's ends fall on whole hours, so 15-minute slots of a pre-aggregate are
+ * cut exactly as the raw instants are.
+ */
 function relationOf(ctx: QueryContext, kind: SeriesKind, surgeUtcMs: number | null): Sql {
-  if (kind === 'signups') return signupRelation(ctx);
-  const rel = postRelation(ctx, {
-    surgeUtcMs: kind === 'newcomer_posts' ? surgeUtcMs : null,
-    user: kind === 'authors',
-  });
-  if (kind !== 'newcomer_posts') return rel;
-  return { text: `SELECT * FROM (${rel.text}) WHERE newcomer`, params: rel.params };
+  const rel =
+    kind === 'signups'
+      ? signupRelation(ctx)
+      : postRelation(ctx, {
+          surgeUtcMs: kind === 'newcomer_posts' ? surgeUtcMs : null,
+          user: kind === 'authors',
+        });
+  const newcomer = kind === 'newcomer_posts' ? ' AND newcomer' : '';
+  return {
+    text: `SELECT * FROM (${rel.text}) WHERE ${plausibleSql('u')}${newcomer}`,
+    params: rel.params,
+  };
 }
 
 /** Counts per local bucket of a relation: b, v, and the UTC instants each bucket spans. */
@@ -56,6 +125,7 @@ export function seriesSql(
   kind: SeriesKind,
   surgeUtcMs: number | null = null,
 ): Sql {
+  checkSeriesLength(ctx.range, g);
   const unranged = { ...ctx, filters: { ...ctx.filters, from: null, to: null } };
   const whole = { ...unranged, filters: { ...unranged.filters, segments: [] } };
   // Posts by newcomers share the posts' time axis: zeros before the first newcomer.

@@ -10,6 +10,8 @@ import { browserEngine } from '../../db/browser-engine.ts';
 import { toSafeCsv } from '../../share/csv-export.ts';
 import { downloadText } from '../../share/download.ts';
 import { formatBytes, formatCount } from '../../format/format.ts';
+import { PLAUSIBLE_RANGE_TEXT } from '../../ingest/plausible.ts';
+import { LongText } from '../../tables/LongText.tsx';
 
 const stem = (name: string) => name.replace(/\.[^.]+$/, '');
 
@@ -72,6 +74,15 @@ export function IngestReportView(props: {
           <dt>Posts before their author&apos;s signup</dt>
           <dd data-testid="fact-before-signup">{formatCount(report.posts_before_signup)}</dd>
         </div>
+        {report.implausible && report.implausible.signups + report.implausible.posts > 0 && (
+          <div>
+            <dt>Left out: timestamps outside {PLAUSIBLE_RANGE_TEXT}</dt>
+            <dd data-testid="fact-implausible">
+              {formatCount(report.implausible.signups)} signups,{' '}
+              {formatCount(report.implausible.posts)} posts
+            </dd>
+          </div>
+        )}
       </dl>
       <div className="table-scroll">
         <table className="numbers" data-testid="files-table">
@@ -92,8 +103,8 @@ export function IngestReportView(props: {
           <tbody>
             {report.files.map((f, i) => (
               <tr key={`${f.file}-${f.file_id ?? i}`} className={f.error ? 'has-error' : undefined}>
-                <th scope="row" className="cell-text">
-                  {f.file}
+                <th scope="row">
+                  <LongText text={f.file} />
                 </th>
                 <td>{f.table ?? '—'}</td>
                 <td>{formatCount(f.rows_read)}</td>
@@ -131,7 +142,7 @@ function FileDetails({ f }: { f: FileReport }) {
   return (
     <details open={Boolean(f.error)} className="file-details">
       <summary>
-        <span className="cell-text">{f.file}</span>:{' '}
+        <LongText text={f.file} />:{' '}
         {f.error
           ? 'not loaded'
           : `${formatCount(f.rows_loaded)} loaded, ${formatCount(f.rows_rejected)} rejected, ${formatCount(f.duplicates)} duplicates`}
@@ -174,7 +185,22 @@ function FileDetails({ f }: { f: FileReport }) {
             </dd>
           </div>
         )}
+        {f.encoding && (
+          <div>
+            <dt>Encoding</dt>
+            <dd data-testid="file-encoding">{f.encoding}</dd>
+          </div>
+        )}
       </dl>
+      {f.implausible && (
+        <p role="status" className="notice" data-testid="file-implausible">
+          {formatCount(f.implausible.rows)} row{f.implausible.rows === 1 ? '' : 's'} with a
+          timestamp outside {PLAUSIBLE_RANGE_TEXT} (line
+          {f.implausible.lines.length === 1 ? '' : 's'} {f.implausible.lines.join(', ')}
+          {f.implausible.rows > f.implausible.lines.length ? ', …' : ''}): loaded, but left out of
+          the charts and analyses.
+        </p>
+      )}
       {f.columns && (
         <p className="mapping-used">
           Mapping:{' '}
@@ -227,8 +253,8 @@ function FileDetails({ f }: { f: FileReport }) {
                 <tr key={j}>
                   <td>{r.line}</td>
                   <td>{r.reason}</td>
-                  <td className="raw cell-text" title={r.raw}>
-                    {r.raw ?? ''}
+                  <td className="raw">
+                    <LongText text={r.raw ?? ''} />
                   </td>
                 </tr>
               ))}
