@@ -6,7 +6,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { QueryContext } from '../metrics/params.ts';
 import { segmentValues } from '../metrics/segments.ts';
-import { useQuery } from '../hooks/use-query.ts';
+import { isSnapshotOpen, useQuery } from '../hooks/use-query.ts';
 import { withCubes } from '../hooks/cube-session.ts';
 import { formatCount } from '../format/format.ts';
 
@@ -26,16 +26,20 @@ export function SegmentPicker(props: {
   const id = useId();
   const search = useRef<HTMLInputElement>(null);
   const [query, setQuery] = useState('');
+  // A snapshot carries no value lists (they can name people): it shows the chosen values only.
+  const snapshot = isSnapshotOpen();
   const values = useQuery(
     `values:${props.version}:${props.table}:${props.column}`,
     async (engine) =>
       segmentValues(engine, await withCubes(engine, props.ctx), props.table, props.column),
+    !snapshot,
   );
   useEffect(() => {
     if (props.autoFocus) search.current?.focus();
   }, [props.autoFocus]);
   const chosen = useMemo(() => new Set(props.values), [props.values]);
-  const list = values.data ?? [];
+  const list: { value: string; n: number | null }[] =
+    values.data ?? (snapshot ? props.values.map((value) => ({ value, n: null })) : []);
   const q = query.trim().toLowerCase();
   const matches = q ? list.filter((v) => v.value.toLowerCase().includes(q)) : list;
   const shown = [
@@ -68,9 +72,11 @@ export function SegmentPicker(props: {
         </button>
       </div>
       <p id={`${id}-count`} className="field-hint">
-        {values.isLoading
-          ? 'Loading values…'
-          : `${props.values.length} of ${list.length}${list.length >= 200 ? '+' : ''} chosen`}
+        {snapshot
+          ? `${props.values.length} chosen (a snapshot lists no other values)`
+          : values.isLoading
+            ? 'Loading values…'
+            : `${props.values.length} of ${list.length}${list.length >= 200 ? '+' : ''} chosen`}
         {props.values.length === 0 && !values.isLoading ? ' (choose at least one)' : ''}
       </p>
       {values.error && <span className="error">{values.error.message}</span>}
@@ -84,9 +90,11 @@ export function SegmentPicker(props: {
                 onChange={() => toggle(v.value)}
               />{' '}
               <span className="cell-text">{v.value}</span>{' '}
-              <span className="muted">
-                {formatCount(v.n)} {unit}
-              </span>
+              {v.n !== null && (
+                <span className="muted">
+                  {formatCount(v.n)} {unit}
+                </span>
+              )}
             </label>
           </li>
         ))}

@@ -11,6 +11,7 @@ import {
 } from 'recharts';
 import { memo } from 'react';
 import { formatAxis, formatBucket, formatCount } from '../format/format.ts';
+import { LegendText, shortLabel } from '../tables/LongText.tsx';
 import { colorAt } from './palette.ts';
 
 function BreakdownChartImpl({
@@ -36,14 +37,21 @@ function BreakdownChartImpl({
         <YAxis tick={{ fontSize: 12 }} tickFormatter={(v: number) => formatAxis(v)} />
         <Tooltip
           labelFormatter={label}
-          formatter={(v) => formatCount(Number(v))}
+          // Segment values can be very long: the tooltip names them by their start.
+          formatter={(v, name) => [formatCount(Number(v)), shortLabel(String(name))]}
           wrapperClassName="chart-tooltip"
         />
-        <Legend />
+        <Legend
+          formatter={(v, entry) => (
+            <LegendText text={typeof entry.dataKey === 'string' ? entry.dataKey : String(v)} />
+          )}
+        />
         {values.map((v, i) => (
           // Stacked step areas: one path per value keeps the main thread's render short.
           <Area
             key={v}
+            // recharts writes the name on the path (and so into exports): the short label.
+            name={shortLabel(v)}
             type="step"
             dataKey={v}
             stackId="s"

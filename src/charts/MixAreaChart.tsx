@@ -25,6 +25,7 @@ import type { NoteSpec } from './frame-layer.tsx';
 import { binSpan } from './mix-buckets.ts';
 import type { MixAxis, MixPoint, MixSeries } from './mix-buckets.ts';
 import { useUntabbableChartLayers } from './mix-focus.ts';
+import { LongText, shortLabel } from '../tables/LongText.tsx';
 
 export interface MixAreaChartProps {
   axis: MixAxis;
@@ -89,7 +90,7 @@ function MixTooltip(props: {
               style={{ background: props.colorOf(r.s.category) }}
               aria-hidden="true"
             />
-            <span className="mix-tooltip-name">{r.s.label}</span>{' '}
+            <LongText className="mix-tooltip-name" text={r.s.label} />{' '}
             <span className="mix-tooltip-value">
               {formatPercent(r.share)} ({formatCount(r.posts)})
             </span>
@@ -118,7 +119,9 @@ function ExportLegend(props: {
           <svg width={10} height={10} viewBox="0 0 10 10">
             <rect width={10} height={10} fill={props.colorOf(s.category)} />
           </svg>
-          <span className="recharts-legend-item-text">{s.label}</span>
+          <span className="recharts-legend-item-text" title={s.label}>
+            {shortLabel(s.label)}
+          </span>
         </li>
       ))}
     </ul>
@@ -181,7 +184,8 @@ function MixAreaChartImpl(props: MixAreaChartProps) {
             return (
               <Area
                 key={s.key}
-                name={s.label}
+                // recharts writes the name on the path (and so into exports): the short label.
+                name={shortLabel(s.label)}
                 dataKey={(p: MixPoint) => p.shares[j] ?? 0}
                 type="linear"
                 stackId="mix"

@@ -18,6 +18,7 @@ import {
 } from 'recharts';
 import { formatPercent } from '../format/format.ts';
 import type { CohortGranularity } from '../metrics/params.ts';
+import { LegendText, shortLabel } from '../tables/LongText.tsx';
 import { bandKey, curveRows, maxPeriodOf } from './retention-curves-data.ts';
 import type { CurveSeries } from './retention-curves-data.ts';
 
@@ -48,6 +49,9 @@ export const RetentionCurves = memo(function RetentionCurves(props: RetentionCur
     const rank = new Map(series.map((s, i) => [s.key, i]));
     return (item: { dataKey?: unknown }) => rank.get(String(item.dataKey)) ?? series.length;
   }, [series]);
+  // Series are named on the chart (paths, tooltip) by their short label; the legend shows the
+  // full name on hover.
+  const fullName = useMemo(() => new Map(series.map((s) => [s.key, s.name])), [series]);
   return (
     <ResponsiveContainer width="100%" height={360}>
       <ComposedChart data={data} margin={{ top: 8, right: 24, bottom: 20, left: 8 }}>
@@ -75,15 +79,23 @@ export const RetentionCurves = memo(function RetentionCurves(props: RetentionCur
         />
         <Tooltip
           itemSorter={byOrder}
-          formatter={(v) => percent(v)}
+          // Series named by a column's values can be very long: named by their start.
+          formatter={(v, name) => [percent(v), shortLabel(String(name))]}
           labelFormatter={(p) => `${granularity} ${String(p)} since signup`}
+          wrapperClassName="chart-tooltip"
         />
-        <Legend verticalAlign="top" itemSorter={byOrder} />
+        <Legend
+          verticalAlign="top"
+          itemSorter={byOrder}
+          formatter={(v, entry) => (
+            <LegendText text={fullName.get(String(entry.dataKey)) ?? String(v)} />
+          )}
+        />
         {averages.map((s) => (
           <Area
             key={bandKey(s.key)}
             dataKey={bandKey(s.key)}
-            name={`${s.name} (95% interval)`}
+            name={`${shortLabel(s.name)} (95% interval)`}
             stroke="none"
             fill={s.color}
             fillOpacity={0.14}
@@ -97,7 +109,7 @@ export const RetentionCurves = memo(function RetentionCurves(props: RetentionCur
           <Line
             key={s.key}
             dataKey={s.key}
-            name={s.name}
+            name={shortLabel(s.name)}
             stroke={s.color}
             strokeWidth={1.5}
             strokeDasharray="5 3"
@@ -110,7 +122,7 @@ export const RetentionCurves = memo(function RetentionCurves(props: RetentionCur
           <Line
             key={s.key}
             dataKey={s.key}
-            name={s.name}
+            name={shortLabel(s.name)}
             stroke={s.color}
             strokeWidth={3}
             dot={dotted ? { r: 3 } : false}

@@ -6,6 +6,7 @@ import { createElement } from 'react';
 import type { ColumnDef } from '@tanstack/react-table';
 import type { Mover } from '../metrics/drift.ts';
 import { formatPercent, formatPoints, humanLabel } from '../format/format.ts';
+import { LongText } from './LongText.tsx';
 
 /** Columns for the movers table; `colorOf` gives each category its colour in the charts. */
 export function moverColumns(colorOf?: (category: string) => string): ColumnDef<Mover, unknown>[] {
@@ -16,7 +17,8 @@ export function moverColumns(colorOf?: (category: string) => string): ColumnDef<
       accessorKey: 'category',
       cell: (c) => {
         const name = c.getValue() as string;
-        if (!colorOf) return name;
+        // A category can be thousands of characters long: cut, with the full name on hover.
+        if (!colorOf) return createElement(LongText, { text: name });
         return createElement(
           'span',
           { className: 'category-cell' },
@@ -25,7 +27,7 @@ export function moverColumns(colorOf?: (category: string) => string): ColumnDef<
             style: { background: colorOf(name) },
             'aria-hidden': true,
           }),
-          name,
+          createElement(LongText, { text: name }),
         );
       },
     },

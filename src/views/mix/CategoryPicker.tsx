@@ -112,7 +112,9 @@ export function CategoryPicker(props: CategoryPickerProps) {
                     style={{ background: colorOf(o.category) }}
                     aria-hidden="true"
                   />
-                  <span className="category-picker-name">{o.category}</span>
+                  <span className="category-picker-name" title={o.category}>
+                    {o.category}
+                  </span>
                   <span className="category-picker-posts">{formatCount(o.posts)}</span>
                 </label>
               </li>

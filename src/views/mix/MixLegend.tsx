@@ -1,5 +1,6 @@
 /** The one legend of the category-share multiples: each shown category's colour, then Other. */
 import type { MixSeries } from '../../charts/mix-buckets.ts';
+import { LongText } from '../../tables/LongText.tsx';
 
 export function MixLegend(props: {
   series: readonly MixSeries[];
@@ -14,7 +15,7 @@ export function MixLegend(props: {
             style={{ background: props.colorOf(s.category) }}
             aria-hidden="true"
           />
-          {s.label}
+          <LongText text={s.label} />
         </li>
       ))}
     </ul>

@@ -11,6 +11,7 @@ import type { CohortGranularity } from '../../metrics/params.ts';
 import type { CurveSeries, RetentionMode } from '../../charts/retention-curves-data.ts';
 import { toSafeCsv } from '../../share/csv-export.ts';
 import { downloadText } from '../../share/download.ts';
+import { LongText } from '../../tables/LongText.tsx';
 import { GroupRate, periodUnit } from './RetentionSummary.tsx';
 
 export interface CurveTableProps {
@@ -81,7 +82,9 @@ export const CurveTable = memo(function CurveTable(props: CurveTableProps) {
         </caption>
         <thead>
           <tr>
-            <th scope="col">{by === 'wave group' ? 'Group' : by}</th>
+            <th scope="col">
+              <LongText text={by === 'wave group' ? 'Group' : by} />
+            </th>
             <th scope="col" className="ret-num">
               Users (complete cohorts)
             </th>
@@ -93,7 +96,7 @@ export const CurveTable = memo(function CurveTable(props: CurveTableProps) {
             <tr key={s.key} data-series={s.id}>
               <th scope="row">
                 {swatch(s)}
-                {s.name}
+                <LongText text={s.name} />
               </th>
               <td className="ret-num">{users(s)}</td>
               <td>

@@ -17,6 +17,7 @@ import type { ColumnProfile } from '../../ingest/sniff.ts';
 import { describeTimestamps } from '../../ingest/timestamps.ts';
 import type { FileOptions } from '../../ingest/load.ts';
 import { ZonePicker } from '../../components/ZonePicker.tsx';
+import { LongText } from '../../tables/LongText.tsx';
 
 /** A column's choice in the dialog: a role of the table, a segment, or left out. */
 type Choice = Role | 'segment' | 'ignore';
@@ -122,7 +123,9 @@ export function MappingDialog(props: MappingDialogProps) {
                 const choice = choices[i];
                 return (
                   <th key={i} scope="col">
-                    <div className="cell-text">{h}</div>
+                    <div className="cell-text" title={h}>
+                      {h}
+                    </div>
                     <select
                       aria-label={`Role of ${h}`}
                       value={choice}
@@ -160,8 +163,8 @@ export function MappingDialog(props: MappingDialogProps) {
             {props.preview.map((row, r) => (
               <tr key={r}>
                 {props.headers.map((_, c) => (
-                  <td key={c} className="raw cell-text">
-                    {row[c] ?? ''}
+                  <td key={c} className="raw">
+                    <LongText text={row[c] ?? ''} />
                   </td>
                 ))}
               </tr>

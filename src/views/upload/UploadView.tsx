@@ -14,6 +14,7 @@ import { SNIFF_BYTES, decodeHead, profileColumns, sniffText } from '../../ingest
 import type { ColumnProfile } from '../../ingest/sniff.ts';
 import { fetchSample, SAMPLE_FILES } from '../../hooks/sample.ts';
 import { formatBytes } from '../../format/format.ts';
+import { LongText } from '../../tables/LongText.tsx';
 import { MappingDialog } from './MappingDialog.tsx';
 import { LoadChoice } from './LoadChoice.tsx';
 
@@ -289,11 +290,13 @@ function PendingRow(props: {
   return (
     <tr>
       <td>
-        {p.file.name}
+        <LongText text={p.file.name} />
         <br />
         <span className="muted">{formatBytes(p.file.size)}</span>
       </td>
-      <td className="muted cell-text">{p.headers.join(', ')}</td>
+      <td className="muted">
+        <LongText text={p.headers.join(', ')} />
+      </td>
       <td>
         <select
           aria-label={`Table for ${p.file.name}`}

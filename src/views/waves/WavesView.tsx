@@ -17,6 +17,7 @@ import { BreakdownChart } from '../../charts/BreakdownChart.tsx';
 import { ChartFrame } from '../../charts/ChartFrame.tsx';
 import { describeFilters } from '../../share/chart-export.ts';
 import { DataTable } from '../../tables/DataTable.tsx';
+import { LongText } from '../../tables/LongText.tsx';
 import { useQuery } from '../../hooks/use-query.ts';
 import { ctxKey, useChartSeries, useFrame } from '../../hooks/use-analysis.ts';
 import { withCubes } from '../../hooks/cube-session.ts';
@@ -61,7 +62,11 @@ function waveColumns(unit: string, g: ViewState['granularity']): ColumnDef<WaveR
 
 function attributionColumns(by: string): ColumnDef<AttributionRow, unknown>[] {
   return [
-    { header: by, accessorKey: 'value' },
+    {
+      header: by,
+      accessorKey: 'value',
+      cell: (c) => <LongText text={c.getValue() as string} />,
+    },
     {
       header: 'Signups in the wave',
       accessorKey: 'wave_signups',
