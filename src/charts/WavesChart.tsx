@@ -109,13 +109,17 @@ function WavesChartImpl(props: WavesChartProps) {
   }, [rows, baseline]);
   const bands = useMemo<BandSpec[]>(() => {
     const index = new Map(rows.map((r) => [r.bucket_start, r.i]));
-    return (view?.waves ?? []).map((w, n) => ({
-      from: index.get(w.start) ?? 0,
-      to: index.get(w.end) ?? 0,
-      label: w.peak_multiple === null ? `#${n + 1}` : formatMultiple(w.peak_multiple),
-      description: `Wave ${n + 1}: ${formatBucket(w.start, granularity)} to ${formatBucket(w.end, granularity)}, peak ${formatCount(w.peak_signups)} ${props.unit} on ${formatBucket(w.peak, granularity)}${w.peak_multiple === null ? '' : ` (${formatMultiple(w.peak_multiple)} the baseline median)`}. Select to see who drove it.`,
-      selected: props.selectedWave === n,
-    }));
+    return (view?.waves ?? []).map((w, n) => {
+      const label = w.peak_multiple === null ? `#${n + 1}` : formatMultiple(w.peak_multiple);
+      return {
+        from: index.get(w.start) ?? 0,
+        to: index.get(w.end) ?? 0,
+        label,
+        // The visible label is part of the name, as written (WCAG 2.5.3, label in name).
+        description: `Wave ${n + 1}, ${label}${w.peak_multiple === null ? '' : ' the baseline median'}: ${formatBucket(w.start, granularity)} to ${formatBucket(w.end, granularity)}, peak ${formatCount(w.peak_signups)} ${props.unit} on ${formatBucket(w.peak, granularity)}. Select to see who drove it.`,
+        selected: props.selectedWave === n,
+      };
+    });
   }, [rows, view, granularity, props.unit, props.selectedWave]);
   const notes = useMemo<NoteSpec[]>(
     () =>
@@ -127,7 +131,9 @@ function WavesChartImpl(props: WavesChartProps) {
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   if (rows.length === 0) return null;
   const label = (i: unknown) => {
-    const r = rows[Math.round(Number(i))];
+    // The axis runs half a bucket past the range: a tick there names no bucket of the range.
+    const k = Math.round(Number(i));
+    const r = k >= lo && k <= hi ? rows[k] : undefined;
     return r ? formatBucket(r.bucket_start, granularity) : '';
   };
   const bars = visible.length <= MAX_BARS;

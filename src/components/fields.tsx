@@ -75,6 +75,8 @@ function FieldShell(props: {
   );
 }
 
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 /** A number within [min, max]. */
 export function NumberField(
   props: FieldProps<number> & { min: number; max: number; step?: number },
@@ -84,7 +86,8 @@ export function NumberField(
     const t = text.trim();
     if (t === '')
       return { ok: false, message: `Enter a number from ${props.min} to ${props.max}.` };
-    const n = Number(t);
+    // Decimal notation only: Number() would also read "0x10" as 16.
+    const n = DECIMAL.test(t) ? Number(t) : NaN;
     if (!Number.isFinite(n)) return { ok: false, message: `"${t.slice(0, 20)}" is not a number.` };
     if (n < props.min || n > props.max)
       return { ok: false, message: `Enter a number from ${props.min} to ${props.max}.` };

@@ -20,9 +20,8 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-/** A page that records console errors, page errors and any request leaving localhost. */
-export async function openPage(browser: Browser, url: string) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+/** Record a page's console errors, page errors and any request leaving localhost. */
+export function watch(page: Page): { errors: string[]; external: string[] } {
   const errors: string[] = [];
   const external: string[] = [];
   page.on('console', (m) => {
@@ -37,6 +36,15 @@ export async function openPage(browser: Browser, url: string) {
     )
       external.push(r.url());
   });
+  return { errors, external };
+}
+
+export const VIEWPORT = { width: 1280, height: 900 };
+
+/** A page (in a fresh context) that records console errors, page errors and external requests. */
+export async function openPage(browser: Browser, url: string) {
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  const { errors, external } = watch(page);
   await page.goto(url);
   return { page, errors, external };
 }

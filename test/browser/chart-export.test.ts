@@ -103,7 +103,7 @@ describe('chart export', () => {
         title: 'Retention by week since signup',
         file: 'retention-week',
         extra: 'Cohorts: week',
-        legend: 'surge cohorts (average)',
+        legend: 'before the surge',
       },
     ];
     for (const c of charts) {

@@ -8,7 +8,9 @@ let server: ViteDevServer | undefined;
 export default async function setup(project: TestProject) {
   server = await createServer({
     configFile: 'vite.config.ts',
-    server: { port: 5199, strictPort: false, host: '127.0.0.1' },
+    // No hot updates: a source file saved during a run must not re-render a page mid-test (each
+    // page still loads the sources as they are when it opens).
+    server: { port: 5199, strictPort: false, host: '127.0.0.1', hmr: false },
     logLevel: 'error', // duckdb-wasm's source maps point outside the package: noise
   });
   await server.listen();

@@ -15,6 +15,11 @@ import type { IngestReport } from '../../src/ingest/report.ts';
 import { runAnalysis } from '../../src/metrics/analysis.ts';
 import type { Analysis, AnalysisParams } from '../../src/metrics/analysis.ts';
 import { loadContext } from '../../src/metrics/context.ts';
+import type { Filters } from '../../src/metrics/params.ts';
+import { attributionSql, shapeAttribution } from '../../src/metrics/segments.ts';
+import type { AttributionRow } from '../../src/metrics/segments.ts';
+import { curves, withIntervals } from '../../src/metrics/retention.ts';
+import type { GroupPoint } from '../../src/metrics/retention.ts';
 import { topMovers } from '../../src/metrics/drift.ts';
 import type { Mover } from '../../src/metrics/drift.ts';
 import { windowMix } from '../../src/metrics/mix.ts';
@@ -101,6 +106,83 @@ export async function nodeAnalysis(files: readonly string[]): Promise<Expected> 
   }
 }
 
+/** What node computes on the files with filters and parameters other than the defaults. */
+export async function nodeRun(
+  files: readonly string[],
+  options: { tz?: string; filters?: Filters; params?: Partial<AnalysisParams> } = {},
+): Promise<{ report: IngestReport; analysis: Analysis }> {
+  const engine = await openNodeEngine({ allowedPaths: [...files] });
+  try {
+    const report = await ingestFiles(
+      engine,
+      files.map((f) => ({ input: pathInput(f), options: { table: tableOf(f) } })),
+    );
+    const ctx = await loadContext(engine, options.tz ?? 'UTC', options.filters ?? {});
+    if (!ctx) throw new Error('node: nothing loaded');
+    const analysis = await runAnalysis(engine, ctx, { ...DEFAULT_PARAMS, ...options.params });
+    return { report, analysis };
+  } finally {
+    await engine.close();
+  }
+}
+
+/**
+ * Who drove a wave (node): each value's signups in the wave and its share of the signups above
+ * baseline pace, on the whole data at day granularity, as the Waves view's attribution table.
+ */
+export async function nodeAttribution(
+  files: readonly string[],
+  column: string,
+  waveIndex: number,
+): Promise<AttributionRow[]> {
+  const engine = await openNodeEngine({ allowedPaths: [...files] });
+  try {
+    await ingestFiles(
+      engine,
+      files.map((f) => ({ input: pathInput(f), options: { table: tableOf(f) } })),
+    );
+    const ctx = await loadContext(engine, 'UTC');
+    if (!ctx) throw new Error('node: nothing loaded');
+    const analysis = await runAnalysis(engine, ctx, DEFAULT_PARAMS);
+    const frame = analysis.frame;
+    const wave = frame?.waves[waveIndex];
+    if (!frame || !wave) throw new Error(`node: no wave #${waveIndex + 1}`);
+    const sql = attributionSql(ctx, 'day', column, wave, frame.baseline);
+    const rows = await engine.query<{
+      value: string;
+      wave_signups: number;
+      baseline_signups: number;
+    }>(sql.text, sql.params);
+    const buckets = analysis.signups.filter(
+      (b) => b.bucket_start >= wave.start && b.bucket_start <= wave.end,
+    ).length;
+    return shapeAttribution(rows, frame.baseline.median, buckets);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Average retention curves by a signup column's top values (+ Other), weekly cohorts (node). */
+export async function nodeSegmentCurves(
+  files: readonly string[],
+  column: string,
+  top = 8,
+): Promise<GroupPoint[]> {
+  const engine = await openNodeEngine({ allowedPaths: [...files] });
+  try {
+    await ingestFiles(
+      engine,
+      files.map((f) => ({ input: pathInput(f), options: { table: tableOf(f) } })),
+    );
+    const ctx = await loadContext(engine, 'UTC');
+    if (!ctx) throw new Error('node: nothing loaded');
+    const rows = await curves(engine, ctx, 'week', { kind: 'segment', column, top });
+    return withIntervals(rows, [...new Set(rows.map((r) => r.key))]);
+  } finally {
+    await engine.close();
+  }
+}
+
 /** A number as the page prints it: "12,340", "58.5", "+3.2", "15.5%", "—" (null). */
 export function num(text: string | null): number | null {
   const t = (text ?? '').trim().replace(/,/g, '').replace(/%$/, '');
@@ -139,7 +221,9 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   const injected = await page.evaluate(() => 'axe' in window);
   if (!injected) {
     const { source } = require('axe-core') as { source: string };
-    await page.addScriptTag({ content: source });
+    // Evaluated through the DevTools protocol, not as a <script>: the app's Content-Security-
+    // Policy (rightly) blocks inline scripts.
+    await page.evaluate(`${source}\n;0`);
   }
   const result = await page.evaluate(async () => {
     const w = window as unknown as {
@@ -192,42 +276,155 @@ export async function horizontalOverflow(page: Page): Promise<{ scroll: number; 
   }));
 }
 
-/** The report on the page: dataset facts, per-file numbers, and the listed rejects. */
-export async function expectReport(page: Page, expected: IngestReport): Promise<void> {
+/** An instant as the report prints it: "2025-02-28T23:59:02Z" → "2025-02-28 23:59:02 UTC". */
+export const reportTime = (iso: string | null | undefined) =>
+  iso ? iso.replace('T', ' ').replace('Z', ' UTC') : '—';
+
+/** The report's dataset facts: signups, posts, where the data starts and ends, unknown authors. */
+export async function expectFacts(page: Page, expected: IngestReport): Promise<void> {
   expect(await page.getByTestId('fact-signups').textContent()).toBe(
     expected.signups.toLocaleString('en-US'),
   );
   expect(await page.getByTestId('fact-posts').textContent()).toBe(
     expected.posts.toLocaleString('en-US'),
   );
-  expect(await page.getByTestId('fact-end').textContent()).toBe(expected.dataset_end);
-  expect(await page.getByTestId('fact-unknown-authors').textContent()).toContain(
-    `${expected.authors_not_in_signups} (${expected.posts_by_unknown_authors} posts)`,
+  expect(await page.getByTestId('fact-start').textContent()).toBe(
+    reportTime(expected.dataset_start),
   );
+  expect(await page.getByTestId('fact-end').textContent()).toBe(reportTime(expected.dataset_end));
+  expect(await page.getByTestId('fact-unknown-authors').textContent()).toBe(
+    `${expected.authors_not_in_signups.toLocaleString('en-US')} (${expected.posts_by_unknown_authors.toLocaleString('en-US')} posts)`,
+  );
+}
+
+/** The files table and each file's summary line: file, table, read, loaded, rejected, duplicates. */
+export async function expectFiles(page: Page, expected: IngestReport): Promise<void> {
   const rows = await bodyRows(page, 'files-table');
   expect(
     rows.map((r) => r[0]),
     'files in the report',
   ).toEqual(expected.files.map((f) => f.file));
-  expect(rows.map((r) => [r[1], ...r.slice(2).map((c) => num(c ?? null))])).toEqual(
+  // File, table, read, loaded, rejected, duplicates (then the Remove button).
+  expect(rows.map((r) => [r[1], ...r.slice(2, 6).map((c) => num(c ?? null))])).toEqual(
     expected.files.map((f) => [f.table, f.rows_read, f.rows_loaded, f.rows_rejected, f.duplicates]),
   );
-  for (const f of expected.files) {
-    const details = page.locator('details', {
-      has: page.locator('summary', { hasText: `${f.file}:` }),
-    });
-    if (f.rejects.length === 0) {
-      expect(await details.count(), f.file).toBe(0);
-      continue;
-    }
-    expect(await details.locator('summary').textContent()).toBe(
-      `${f.file}: ${f.rows_rejected.toLocaleString('en-US')} rejected rows`,
-    );
+  const summaries = await page.locator('details.file-details > summary').allTextContents();
+  expect(summaries).toEqual(
+    expected.files.map((f) =>
+      f.error
+        ? `${f.file}: not loaded`
+        : `${f.file}: ${f.rows_loaded.toLocaleString('en-US')} loaded, ${f.rows_rejected.toLocaleString('en-US')} rejected, ${f.duplicates.toLocaleString('en-US')} duplicates`,
+    ),
+  );
+}
+
+/** Each file's listed rejects: line, reason and the record's text (the first 200 are shown). */
+export async function expectRejectLists(page: Page, expected: IngestReport): Promise<void> {
+  const details = page.locator('details.file-details');
+  expect(await details.count()).toBe(expected.files.length);
+  for (const [i, f] of expected.files.entries()) {
     const listed = await details
-      .locator('tbody tr')
+      .nth(i)
+      .locator('table.rejects tbody tr')
       .evaluateAll((trs) =>
-        trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent)),
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
       );
-    expect(listed, f.file).toEqual(f.rejects.map((r) => [String(r.line), r.reason]));
+    expect(listed, f.file).toEqual(
+      f.rejects.slice(0, 200).map((r) => [String(r.line), r.reason, r.raw ?? '']),
+    );
+  }
+}
+
+/** The whole report on the page: facts, files and every listed reject with its text. */
+export async function expectReport(page: Page, expected: IngestReport): Promise<void> {
+  await expectFacts(page, expected);
+  await expectFiles(page, expected);
+  await expectRejectLists(page, expected);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Driving the page
+
+export const T = { timeout: 90_000 };
+
+/** Every query settled (the app mirrors queries in flight on <html data-queries>). */
+export async function idle(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => (document.documentElement.dataset.queries ?? '0') === '0',
+    null,
+    T,
+  );
+}
+
+/** Every query settled and no "Computing…" left. */
+export async function settle(page: Page): Promise<void> {
+  await page.getByText('Computing…').waitFor({ state: 'detached', ...T });
+  await idle(page);
+}
+
+/** Load the sample from the Data tab (no data yet) and wait for the data's fingerprint in the URL. */
+export async function loadSample(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Load sample data' }).click();
+  await page.waitForFunction(() => /[?&]fp=v1-/.test(location.search), null, T);
+  await idle(page);
+}
+
+export type ViewName = 'Data' | 'Waves' | 'Content mix' | 'Retention';
+export const TRIANGLE_CELLS = '[data-testid="retention-triangle"] td[data-cohort]';
+
+/** Open a view by its tab (unless `click` is false) and wait until its main content settles. */
+export async function showView(page: Page, view: ViewName, click = true): Promise<void> {
+  if (click) await page.getByRole('tab', { name: view, exact: true }).click();
+  const ready = {
+    Data: page.getByRole('heading', { name: 'Ingest report' }),
+    Waves: page.getByTestId('waves-table'),
+    'Content mix': page.getByTestId('movers-table'),
+    Retention: page.locator(TRIANGLE_CELLS).first(),
+  }[view];
+  await ready.waitFor(T);
+  await settle(page);
+}
+
+/** Column index by header text of a DataTable (headers are sort buttons). */
+export async function columnIndex(page: Page, testId: string): Promise<Map<string, number>> {
+  const headers = await page
+    .getByTestId(testId)
+    .locator('thead th')
+    .evaluateAll((ths) => ths.map((th) => (th.textContent ?? '').replace(/[▲▼]/g, '').trim()));
+  return new Map(headers.map((h, i) => [h, i]));
+}
+
+/** The waves table as { start, end, peak_signups, signups } per row, by header. */
+export async function wavesTable(page: Page) {
+  const col = await columnIndex(page, 'waves-table');
+  const at = (r: string[], h: string) => {
+    const i = col.get(h);
+    if (i === undefined) throw new Error(`No column "${h}" in the waves table`);
+    return r[i] ?? '';
+  };
+  const unit = [...col.keys()].find((h) => h.startsWith('Peak ') && h !== 'Peak multiple') ?? '';
+  const total = [...col.keys()].find((h) => h.endsWith(' in the wave')) ?? '';
+  return (await bodyRows(page, 'waves-table')).map((r) => ({
+    start: at(r, 'Start'),
+    end: at(r, 'End'),
+    peak_signups: num(at(r, unit)),
+    signups: num(at(r, total)),
+  }));
+}
+
+/** Text as a literal inside a RegExp. */
+export const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A labelled control; a select's accessible name also holds its value, so match the start. */
+export const control = (p: Page, label: string) => p.getByLabel(new RegExp(`^${label}(\\s|$)`));
+
+/** Add a segment filter from the filter bar and tick values in its checkbox list. */
+export async function addFilter(page: Page, key: string, values: readonly string[]) {
+  const bar = page.getByRole('group', { name: 'Filters' });
+  await bar.getByLabel('Add a filter').selectOption(key);
+  const column = key.replace(/^(signups|posts)\./, '');
+  const list = bar.getByRole('list', { name: new RegExp(`^Values of ${escapeRe(column)}`) });
+  for (const v of values) {
+    await list.getByRole('checkbox', { name: new RegExp(`^${escapeRe(v)} `) }).check(T);
   }
 }

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { readdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import type { IngestReport } from '../../src/ingest/report.ts';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { launch, openPage, screenshot } from './browser.ts';
+import { expectReport, reportTime } from './helpers.ts';
 import { openNodeEngine } from '../../src/db/node-engine.ts';
 import { ingestFiles } from '../../src/ingest/ingest.ts';
 import { pathInput } from '../../src/ingest/node-input.ts';
@@ -11,6 +13,8 @@ const SAMPLE = 'data/sample';
 
 describe('the first page', () => {
   let browser: Browser;
+  let samplePage: Page | undefined;
+  let sampleExpected: IngestReport | undefined;
   beforeAll(async () => {
     browser = await launch();
   });
@@ -43,13 +47,16 @@ describe('the first page', () => {
     expect(await page.getByTestId('fact-posts').textContent()).toBe(
       expected.posts.toLocaleString('en-US'),
     );
-    expect(await page.getByTestId('fact-end').textContent()).toBe(expected.dataset_end);
+    expect(await page.getByTestId('fact-end').textContent()).toBe(reportTime(expected.dataset_end));
     const rows = await page.getByTestId('files-table').locator('tbody tr').allTextContents();
     expect(rows).toHaveLength(expected.files.length);
     for (const f of expected.files) {
       const row = page.getByTestId('files-table').locator('tbody tr', { hasText: f.file });
-      const cells = await row.locator('td').allTextContents();
-      expect(cells.slice(1).map((c) => Number(c.replaceAll(',', '')))).toEqual([
+      expect(await row.locator('th').textContent()).toBe(f.file);
+      // Table, read, loaded, rejected, duplicates (then the Remove button).
+      const cells = (await row.locator('td').allTextContents()).slice(0, 5);
+      expect([cells[0], ...cells.slice(1).map((c) => Number(c.replaceAll(',', '')))]).toEqual([
+        f.table,
         f.rows_read,
         f.rows_loaded,
         f.rows_rejected,
@@ -59,6 +66,34 @@ describe('the first page', () => {
     await screenshot(page, 'ingest-report');
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
+    sampleExpected = expected;
+    samplePage = page;
+  });
+
+  // Known app bug: the sample is registered with duckdb-wasm as a buffer, which the worker takes
+  // over (the ArrayBuffer is transferred), so the scan that finds each reject's line and text,
+  // and the line map, reads nothing: the report counts the rejects but lists none, and the
+  // duplicates download is empty (a file from the input has both).
+  it('lists every rejected row of the sample with its text, and downloads its duplicates', async () => {
+    const page = samplePage;
+    if (!page || !sampleExpected) throw new Error('runs on the page of the previous test');
+    const web = sampleExpected.files.find((f) => f.file === 'signups_web.csv');
+    expect(web?.duplicates).toBeGreaterThan(0);
+    const details = page.locator('details.file-details', {
+      has: page.locator('summary', { hasText: 'signups_web.csv:' }),
+    });
+    await details.locator('summary').click();
+    const [dl] = await Promise.all([
+      page.waitForEvent('download'),
+      details.getByRole('button', { name: 'Download duplicates of signups_web.csv (CSV)' }).click(),
+    ]);
+    const lines = readFileSync(await dl.path(), 'utf8')
+      .trim()
+      .split(/\r?\n/);
+    expect(lines[0]).toBe('line,user_id,kept_in_file,kept_on_line');
+    expect(lines.length - 1, 'duplicate rows in the download').toBe(web?.duplicates);
+    expect(sampleExpected.files.some((f) => f.rejects.length > 0)).toBe(true);
+    await expectReport(page, sampleExpected);
   });
 
   it('keeps SQL away from the network: an http read fails at once without a request', async () => {

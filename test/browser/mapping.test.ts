@@ -69,7 +69,7 @@ describe('the column mapping dialog', () => {
     expect(await preview.locator('tbody tr').first().textContent()).toContain('k_001');
     const role = dialog.getByLabel('Role of kind');
     const options = await role.locator('option').allTextContents();
-    for (const o of ['segment', 'ignore', 'user_id', 'created_at', 'category', 'post_id']) {
+    for (const o of ['segment', 'leave out', 'user_id', 'created_at', 'category', 'post_id']) {
       expect(options, `options of "Role of kind"`).toContain(o);
     }
     expect(await role.inputValue()).toBe('segment');
@@ -87,6 +87,8 @@ describe('the column mapping dialog', () => {
     await page.getByRole('heading', { name: 'Ingest report' }).waitFor({ timeout: 60_000 });
     await expectReport(page, expected);
     expect(await page.getByTestId('files-table').locator('tr.has-error').count()).toBe(0);
+    // The report names the mapping used: kind fed the category role.
+    expect(await page.locator('.mapping-used').textContent()).toContain('kind → category');
     // The categories come from the "kind" column, not "(none)". (A string, so the test runner
     // does not rewrite the dynamic import for node.)
     const categories = await page.evaluate<string[]>(`(async () => {
@@ -119,7 +121,13 @@ describe('the column mapping dialog', () => {
     expect(await dialog.getByTestId('timestamp-format').textContent()).toMatch(/without offset/);
     const zone = dialog.getByLabel('Time zone of naive timestamps');
     expect(await zone.inputValue()).toBe('UTC');
-    await zone.selectOption('Asia/Shanghai');
+    // A searchable zone field: an unknown zone says so and is not applied; a known one is.
+    await zone.fill('Asia/Nowhere');
+    expect(await dialog.getByRole('alert').textContent()).toContain(
+      '"Asia/Nowhere" is not a time zone this browser knows.',
+    );
+    await zone.fill('Asia/Shanghai');
+    expect(await dialog.getByRole('alert').count()).toBe(0);
     await dialog.getByRole('button', { name: 'Apply' }).click();
     await dialog.waitFor({ state: 'hidden' });
 
@@ -133,7 +141,7 @@ describe('the column mapping dialog', () => {
 
     await page.getByRole('button', { name: 'Load 1 file' }).click();
     await page.getByRole('heading', { name: 'Ingest report' }).waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('fact-end').textContent()).toBe('2025-01-19T21:30:00Z');
+    expect(await page.getByTestId('fact-end').textContent()).toBe('2025-01-19 21:30:00 UTC');
     await expectReport(page, expected);
     const shift =
       Date.parse(expected.dataset_end as string) - Date.parse(utc.dataset_end as string);

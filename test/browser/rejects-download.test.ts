@@ -29,7 +29,7 @@ describe('rejected rows download', () => {
     await page.getByLabel('Choose CSV files').setInputFiles([FILE]);
     await page.getByRole('button', { name: /^Load 1 file$/ }).click();
     await page.getByRole('heading', { name: 'Ingest report' }).waitFor({ timeout: 60_000 });
-    await page.getByText('signups_app.csv:').click();
+    await page.locator('summary', { hasText: 'signups_app.csv:' }).click();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download rejected rows of signups_app.csv (CSV)' }).click(),
@@ -37,9 +37,11 @@ describe('rejected rows download', () => {
     const text = readFileSync((await download.path()) as string, 'utf8');
     const rows = Papa.parse<string[]>(text.trim(), { skipEmptyLines: true }).data;
     expect(rows[0]).toEqual(['line', 'reason', 'text']);
-    expect(rows.slice(1).map((r) => [Number(r[0]), r[1]])).toEqual(
-      expected?.rejects.map((r) => [r.line, r.reason]),
+    expect(rows.slice(1).map((r) => [Number(r[0]), r[1], r[2]])).toEqual(
+      expected?.rejects.map((r) => [r.line, r.reason, r.raw ?? '']),
     );
+    // Each reject's text is the record as it stands in the file.
+    expect(rows.slice(1).every((r) => (r[2] ?? '').length > 0)).toBe(true);
     expect(errors).toEqual([]);
   });
 });

@@ -27,8 +27,16 @@ const loadOrder = (files: readonly string[]) => [
   ...files.filter((f) => tableOf(f) === 'posts'),
 ];
 
-/** Choose files in the input, check the guessed tables, press "Load N files", await the report. */
-async function uploadAndLoad(page: Page, files: readonly string[], dir = FIXTURES): Promise<void> {
+/**
+ * Choose files in the input, check the guessed tables, press "Load N files" (and, when data is
+ * loaded already, the choice given: replace it or add to it).
+ */
+async function uploadAndLoad(
+  page: Page,
+  files: readonly string[],
+  dir = FIXTURES,
+  mode?: 'Replace the current data' | 'Add to the current data',
+): Promise<void> {
   await page.getByLabel('Choose CSV files').setInputFiles(files.map((f) => path.join(dir, f)));
   const pending = page.locator('table', {
     has: page.locator('caption', { hasText: 'Files to load' }),
@@ -40,6 +48,11 @@ async function uploadAndLoad(page: Page, files: readonly string[], dir = FIXTURE
   await page
     .getByRole('button', { name: `Load ${files.length} file${files.length > 1 ? 's' : ''}` })
     .click();
+  if (mode) {
+    const choice = page.getByRole('group', { name: `Load ${files.length} file` });
+    expect(await choice.textContent()).toContain('Data is already loaded.');
+    await choice.getByRole('button', { name: mode }).click();
+  }
 }
 
 describe('uploading CSV exports', () => {
@@ -48,6 +61,7 @@ describe('uploading CSV exports', () => {
   beforeAll(async () => {
     browser = await launch();
     tmp = mkdtempSync(path.join(os.tmpdir(), 'surgescope-upload-'));
+    await writeBigSignups(path.join(tmp, 'signups_big.csv'), 40 * 1024 * 1024);
   });
   afterAll(async () => {
     await browser?.close();
@@ -88,37 +102,48 @@ describe('uploading CSV exports', () => {
     expect(external).toEqual([]);
   });
 
-  it('cancels a large load and keeps the data loaded before it', async () => {
-    const small = ['signups_cn.csv', 'posts_app.csv'];
-    const expected = await nodeIngest(small.map((f) => ({ path: path.join(FIXTURES, f) })));
-    const big = path.join(tmp, 'signups_big.csv');
-    await writeBigSignups(big, 40 * 1024 * 1024);
-
-    const { page, errors } = await openPage(browser, inject('baseUrl'));
-    await uploadAndLoad(page, small);
-    await page.getByRole('heading', { name: 'Ingest report' }).waitFor({ timeout: 60_000 });
-    await expectReport(page, expected);
-
-    await uploadAndLoad(page, ['signups_big.csv'], tmp);
+  /** Cancel the load in progress once DuckDB reads the big file; wait until it has stopped. */
+  async function cancelWhileReading(page: Page, slug: string) {
     const status = page.getByRole('status').filter({ has: page.getByRole('progressbar') });
     await status.waitFor({ timeout: 30_000 });
     // Cancel while DuckDB reads the file: the statement in flight must be interrupted.
-    await status.filter({ hasText: 'signups_big.csv, read' }).waitFor({ timeout: 30_000 });
-    await screenshot(page, 'upload-progress');
+    await status.filter({ hasText: 'Reading signups_big.csv' }).waitFor({ timeout: 30_000 });
+    await screenshot(page, `upload-progress-${slug}`);
     await status.getByRole('button', { name: 'Cancel' }).click();
     await status.waitFor({ state: 'detached', timeout: 60_000 });
-    await screenshot(page, 'upload-cancelled');
+    await screenshot(page, `upload-cancelled-${slug}`);
     const alerts = await page.getByRole('alert').allTextContents();
-    expect
-      .soft(
-        alerts.some((t) => /loading was cancelled/i.test(t)),
-        `a message that the load was cancelled; alerts shown: ${JSON.stringify(alerts)}`,
-      )
-      .toBe(true);
-    // The earlier report is still the one shown, and nothing of the big file is listed.
-    await expectReport(page, expected);
-    expect(errors).toEqual([]);
-  });
+    expect(
+      alerts.some((t) => /loading was cancelled/i.test(t)),
+      `a message that the load was cancelled; alerts shown: ${JSON.stringify(alerts)}`,
+    ).toBe(true);
+    await page.getByRole('heading', { name: 'Ingest report' }).waitFor({ timeout: 10_000 });
+  }
+
+  /**
+   * Cancel a large load started over loaded data (once the views are prepared): the earlier
+   * data and report stay, and the page says the load was cancelled, whether it adds or replaces.
+   */
+  for (const [mode, slug] of [
+    ['Add to the current data', 'add'],
+    ['Replace the current data', 'replace'],
+  ] as const) {
+    it(`cancels a large load (${mode}) and keeps the data loaded before it`, async () => {
+      const small = ['signups_cn.csv', 'posts_app.csv'];
+      const expected = await nodeIngest(small.map((f) => ({ path: path.join(FIXTURES, f) })));
+      const { page, errors } = await openPage(browser, inject('baseUrl'));
+      await uploadAndLoad(page, small);
+      await page.getByRole('heading', { name: 'Ingest report' }).waitFor({ timeout: 60_000 });
+      await expectReport(page, expected);
+      await page.getByText('The views are ready.').waitFor({ timeout: 60_000 });
+
+      await uploadAndLoad(page, ['signups_big.csv'], tmp, mode);
+      await cancelWhileReading(page, slug);
+      // The earlier report is still the one shown, and nothing of the big file is listed.
+      await expectReport(page, expected);
+      expect(errors).toEqual([]);
+    });
+  }
 });
 
 /** A signups CSV of about `bytes` bytes, written in chunks. */

@@ -7,17 +7,23 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openPage, screenshot } from './browser.ts';
 import {
+  TRIANGLE_CELLS,
   bodyRows,
+  columnIndex,
+  describeViolations,
   expectAccessible,
   horizontalOverflow,
+  loadSample,
   nodeAnalysis,
   num,
   sampleFiles,
+  seriousViolations,
+  showView as show,
+  wavesTable,
 } from './helpers.ts';
-import type { Expected } from './helpers.ts';
+import type { Expected, ViewName } from './helpers.ts';
 import type { RetentionCell } from '../../src/metrics/retention.ts';
 
-type ViewName = 'Data' | 'Waves' | 'Content mix' | 'Retention';
 const VIEWS: ViewName[] = ['Waves', 'Content mix', 'Retention'];
 const SLUG: Record<ViewName, string> = {
   Data: 'data',
@@ -25,40 +31,42 @@ const SLUG: Record<ViewName, string> = {
   'Content mix': 'mix',
   Retention: 'retention',
 };
-const TRIANGLE_CELLS = '[data-testid="retention-triangle"] td[data-cohort]';
 
-/** Open a view by its tab and wait until its main content is on screen. */
+/** Open a view and let the charts finish drawing before screenshots and axe. */
 async function showView(page: Page, view: ViewName): Promise<void> {
-  await page.getByRole('tab', { name: view, exact: true }).click();
-  const ready = {
-    Data: page.getByRole('heading', { name: 'Ingest report' }),
-    Waves: page.getByTestId('waves-table'),
-    'Content mix': page.getByTestId('movers-table'),
-    Retention: page.locator(TRIANGLE_CELLS).first(),
-  }[view];
-  await ready.waitFor({ timeout: 60_000 });
+  await show(page, view);
   if (view === 'Content mix') await page.getByTestId('drift-latest').waitFor({ timeout: 60_000 });
-  await page.getByText('Computing…').waitFor({ state: 'detached', timeout: 60_000 });
-  // Every query settled (the app mirrors queries in flight on <html data-queries>).
-  await page.waitForFunction(
-    () => (document.documentElement.dataset.queries ?? '0') === '0',
-    null,
-    {
-      timeout: 60_000,
-    },
-  );
-  // Let the charts finish their entry animation before screenshots and axe.
   await page.waitForTimeout(800);
 }
 
-/** Column index by header text of a DataTable (headers are sort buttons). */
-async function columnIndex(page: Page, testId: string): Promise<Map<string, number>> {
-  const headers = await page
-    .getByTestId(testId)
-    .locator('thead th')
-    .evaluateAll((ths) => ths.map((th) => (th.textContent ?? '').replace(/[▲▼]/g, '').trim()));
-  return new Map(headers.map((h, i) => [h, i]));
+/**
+ * Known app bugs axe finds, each checked on its own by a test at the end of this file (failing
+ * until fixed); the other tests leave out just these nodes, so any other serious violation fails.
+ * - label-content-name-mismatch: a wave band's accessible name holds its visible peak label only
+ *   inside parentheses ("(×52.6 the baseline median)"), src/charts/WavesChart.tsx `description`.
+ * - color-contrast (dark scheme): white text on the dark --accent #58a6ff, 2.52:1, on every
+ *   button.primary ("Go to Waves"), src/app/styles.css `button.primary`.
+ */
+const KNOWN = [
+  { id: 'label-content-name-mismatch', target: /wave-band/ },
+  { id: 'color-contrast', target: /\.primary/ },
+];
+
+async function expectAccessibleButKnown(page: Page, label: string): Promise<void> {
+  const violations = (await seriousViolations(page))
+    .map((v) => ({
+      ...v,
+      nodes: v.nodes.filter(
+        (n) => !KNOWN.some((k) => k.id === v.id && k.target.test(JSON.stringify(n.target))),
+      ),
+    }))
+    .filter((v) => v.nodes.length > 0);
+  expect(violations, `axe on ${label}:\n${describeViolations(violations)}`).toEqual([]);
 }
+
+/** A cell of the movers table as a number: "23.6%", "+16.1 pp", "-16.3 pp". */
+const moverNumber = (text: string | undefined) =>
+  num((text ?? '').replace(/\s*pp$/, '').replace(/^\+/, '')) as number;
 
 /** "15.5%(9)" or "15.5%*(9)" (incomplete) → rate in percent, count, starred. */
 function parseCell(text: string): { pct: number | null; count: number; starred: boolean } {
@@ -101,8 +109,7 @@ describe('analysis views on the sample', () => {
     expected = await nodeAnalysis(sampleFiles());
     browser = await launch();
     ({ page, errors, external } = await openPage(browser, inject('baseUrl')));
-    await page.getByRole('button', { name: 'Load sample data' }).click();
-    await page.getByRole('heading', { name: 'Ingest report' }).waitFor({ timeout: 90_000 });
+    await loadSample(page);
   });
   afterAll(async () => browser?.close());
 
@@ -118,19 +125,16 @@ describe('analysis views on the sample', () => {
       waves.baseline.threshold,
       2,
     );
-    expect(await page.getByTestId('baseline-summary').textContent()).toContain(
-      `Baseline ${waves.baseline.from} to ${waves.baseline.to}`,
+    expect(await page.getByTestId('baseline-window').textContent()).toBe(
+      `${waves.baseline.from} to ${waves.baseline.to}`,
     );
-    const col = await columnIndex(page, 'waves-table');
-    const rows = await bodyRows(page, 'waves-table');
+    expect(await page.getByTestId('surge-start').textContent()).toBe(expected.analysis.surgeStart);
+    expect(await page.getByTestId('frame-in-force').textContent()).toContain(
+      `detected on all the data (signups per day): baseline ${waves.baseline.from} to ${waves.baseline.to}, ${waves.waves.length} waves`,
+    );
+    expect(await page.getByTestId('baseline-summary').textContent()).toMatch(/^Baseline: median /);
     expect(waves.waves.length).toBeGreaterThan(0);
-    const shown = rows.map((r) => ({
-      start: r[col.get('start') as number],
-      end: r[col.get('end') as number],
-      peak_signups: num(r[col.get('peak_signups') as number] ?? null),
-      signups: num(r[col.get('signups') as number] ?? null),
-    }));
-    expect(shown).toEqual(
+    expect(await wavesTable(page)).toEqual(
       waves.waves.map((w) => ({
         start: w.start,
         end: w.end,
@@ -139,7 +143,7 @@ describe('analysis views on the sample', () => {
       })),
     );
     await screenshot(page, 'view-waves');
-    await expectAccessible(page, 'Waves (light)');
+    await expectAccessibleButKnown(page, 'Waves (light)');
     expect(errors).toEqual([]);
   });
 
@@ -166,18 +170,26 @@ describe('analysis views on the sample', () => {
     expect(await page.getByLabel('Movers to').inputValue()).toBe(expected.moversWindow.to);
     const col = await columnIndex(page, 'movers-table');
     const rows = await bodyRows(page, 'movers-table');
-    expect(rows.map((r) => r[col.get('category') as number])).toEqual(
+    expect([...col.keys()]).toEqual([
+      'Category',
+      'Baseline share (%)',
+      'Window share (%)',
+      'Change (pp)',
+    ]);
+    expect(rows.map((r) => r[col.get('Category') as number])).toEqual(
       expected.movers.map((m) => m.category),
     );
     rows.forEach((r, i) => {
       const m = expected.movers[i];
       if (!m) return;
-      const cell = (h: string) => num(r[col.get(h) as number] ?? null) as number;
-      expect(Math.abs(cell('baseline share %') - m.baseline_share * 100)).toBeLessThanOrEqual(
+      const cell = (h: string) => moverNumber(r[col.get(h) as number]);
+      expect(Math.abs(cell('Baseline share (%)') - m.baseline_share * 100)).toBeLessThanOrEqual(
         0.051,
       );
-      expect(Math.abs(cell('window share %') - m.window_share * 100)).toBeLessThanOrEqual(0.051);
-      expect(Math.abs(cell('change (pp)') - m.change_pp)).toBeLessThanOrEqual(0.051);
+      expect(Math.abs(cell('Window share (%)') - m.window_share * 100)).toBeLessThanOrEqual(0.051);
+      expect(Math.abs(cell('Change (pp)') - m.change_pp)).toBeLessThanOrEqual(0.051);
+      // Changes are signed points: "+15.6 pp", "-16.3 pp".
+      expect(r[col.get('Change (pp)') as number]).toMatch(/^([+-]\d+\.\d|0\.0) pp$/);
     });
     await screenshot(page, 'view-mix');
     await expectAccessible(page, 'Content mix (light)');
@@ -225,7 +237,7 @@ describe('analysis views on the sample', () => {
       for (const view of [...VIEWS, 'Data' as const]) {
         await showView(page, view);
         await screenshot(page, `view-${SLUG[view]}-dark`);
-        await expectAccessible(page, `${view} (dark)`);
+        await expectAccessibleButKnown(page, `${view} (dark)`);
       }
     } finally {
       await page.emulateMedia({ colorScheme: 'light' });
@@ -246,5 +258,23 @@ describe('analysis views on the sample', () => {
     }
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
+  });
+
+  it('wave bands: each accessible name holds its visible peak label (axe, WCAG 2.5.3)', async () => {
+    await showView(page, 'Waves');
+    const bands = page.locator('[data-export="main"] [role="button"].wave-band');
+    expect(await bands.count()).toBe(expected.analysis.waves?.waves.length);
+    await expectAccessible(page, 'Waves: the wave bands');
+  });
+
+  it('dark theme: the primary button ("Go to Waves") has 4.5:1 text contrast (axe)', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    try {
+      await showView(page, 'Data');
+      await page.getByRole('button', { name: 'Go to Waves' }).waitFor();
+      await expectAccessible(page, 'Data (dark)');
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
   });
 });
