@@ -47,6 +47,13 @@ export interface Engine {
    */
   registerFile(name: string, source: FileSource): Promise<string>;
   dropFile(path: string): Promise<void>;
+  /**
+   * Pick the working database for data of about `csvBytes` (browser only): DuckDB's compressed
+   * in-memory database past a size where uncompressed tables would not leave wasm room for the
+   * pre-aggregates, the plain one (faster to load) below it. Only while the working database
+   * holds no data; the app's settings move along.
+   */
+  sizeFor?(csvBytes: number): Promise<void>;
   /** Cancel the statement in flight, if the implementation can; resolves true when it did. */
   cancel(): Promise<boolean>;
   close(): Promise<void>;

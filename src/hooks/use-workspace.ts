@@ -143,6 +143,8 @@ export function useWorkspace(
       const engine = await browserEngine();
       if (engine.store) {
         setStatus({ status: 'working', message: 'Opening the data stored in this browser…' });
+        // The stored database is compressed, about a third of the CSV it was loaded from.
+        await engine.sizeFor?.(((await storedBytes()) ?? 0) * 3);
         await restoreFromStore(engine, (p) =>
           setStatus({
             status: 'working',
@@ -205,6 +207,8 @@ export function useWorkspace(
       try {
         const engine = await openedEngine();
         await stopBackgroundWork(engine);
+        // Into an empty workspace, the working database suits the size of what comes.
+        await engine.sizeFor?.(totalBytes);
         const next = await ingestFiles(engine, items, {
           replace: mode.replace,
           signal: abort.signal,
