@@ -18,6 +18,7 @@ import { DataBanner } from './DataBanner.tsx';
 import { FilterBar } from './FilterBar.tsx';
 import { NotesPanel } from './NotesPanel.tsx';
 import { Tabs } from './Tabs.tsx';
+import { ImplausibleNotice } from './ImplausibleNotice.tsx';
 import { ViewBoundary } from './ViewBoundary.tsx';
 import { StorageBanner } from '../views/upload/StorageStatus.tsx';
 
@@ -118,6 +119,9 @@ export function App() {
             />
             <NotesPanel annotations={state.annotations} update={update} />
           </fieldset>
+        )}
+        {hasData && analysis && snapshotVersion === null && (
+          <ImplausibleNotice report={ws.report} />
         )}
         <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${state.view}`}>
           {!analysis || !ctx.data ? (
