@@ -42,6 +42,20 @@ export function useSnapshot(onOpen: (snapshot: Snapshot) => void) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  useEffect(() => {
+    // A snapshot link pasted into a tab already on the app changes only the fragment, which
+    // loads nothing: the page opens again from it, as a new tab would.
+    let current = window.location.hash;
+    const onHash = () => {
+      const hash = window.location.hash;
+      if (hash === current) return;
+      current = hash;
+      if (hash.startsWith(SNAPSHOT_PREFIX)) window.location.reload();
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
   const open = useCallback((encoded: string) => settle(decodeSnapshot(encoded.trim())), [settle]);
 
   return { snapshot: state, openSnapshot: open };

@@ -299,6 +299,17 @@ describe('sharing views', () => {
     });
     expect(shown.length).toBeLessThan(triangleA.length);
     expect(await triangle(r.page)).toEqual(shown);
+    // Pasted into the tab already showing the Waves snapshot (only the fragment changes), the
+    // retention snapshot opens there too.
+    await w.page.evaluate((l) => {
+      window.location.href = l;
+    }, retentionLink);
+    await w.page.waitForFunction((l) => window.location.href === l, retentionLink);
+    await w.page.waitForLoadState();
+    await w.page.getByTestId('snapshot-banner').waitFor(T);
+    await showView(w.page, 'Retention', false);
+    expect(await values(w.page, ['Cohort granularity'])).toEqual(['day']);
+    expect(await triangle(w.page)).toEqual(shown);
     for (const s of [w, r]) expect([s.errors, s.external]).toEqual([[], []]);
     expect(errors).toEqual([]);
     // The same snapshot as a file, opened from the Data tab of a fresh page: the saved view.

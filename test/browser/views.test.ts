@@ -239,6 +239,20 @@ describe('analysis views on the sample', () => {
         await screenshot(page, `view-${SLUG[view]}-dark`);
         await expectAccessibleButKnown(page, `${view} (dark)`);
       }
+      // Designed, not inverted: the brush and the notices take the dark panel colours.
+      await showView(page, 'Waves');
+      const fills = await page.evaluate(() => {
+        const panel = getComputedStyle(document.documentElement).getPropertyValue('--panel');
+        const probe = document.createElement('div');
+        probe.style.color = panel;
+        document.body.append(probe);
+        const want = getComputedStyle(probe).color;
+        probe.remove();
+        const brush = document.querySelector('.recharts-brush > rect');
+        return { want, brush: brush ? getComputedStyle(brush).fill : null };
+      });
+      expect(fills.want).toBe('rgb(22, 27, 34)');
+      expect(fills.brush).toBe(fills.want);
     } finally {
       await page.emulateMedia({ colorScheme: 'light' });
     }
