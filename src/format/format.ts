@@ -321,6 +321,19 @@ export function exportValue(value: unknown, kind?: ExportKind): string | number 
   return Math.abs(n) < 1e21 ? n + 0 : text;
 }
 
+/**
+ * A CSV cell rounded to `digits` like the screen's text of it ('' when missing); `scale` turns
+ * a share into the percentage the screen shows (100).
+ */
+export function exportRounded(value: unknown, digits: number, scale = 1): string | number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return exportValue(value);
+  const text = fmt(
+    cached({ maximumFractionDigits: clampDigits(digits), useGrouping: false }, 'en-US'),
+    value * scale,
+  );
+  return Number(text) + 0;
+}
+
 /** A number as a plain decimal string (no exponent, no grouping), at full precision. */
 function plainNumber(value: number): string {
   const s = String(value);

@@ -7,9 +7,23 @@ import {
   getSortedRowModel,
   useReactTable,
 } from '@tanstack/react-table';
-import type { ColumnDef, SortingState } from '@tanstack/react-table';
+import type { ColumnDef, RowData, SortingState } from '@tanstack/react-table';
+import { exportValue } from '../format/format.ts';
 import { toSafeCsv } from '../share/csv-export.ts';
 import { downloadText } from '../share/download.ts';
+
+declare module '@tanstack/react-table' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface ColumnMeta<TData extends RowData, TValue> {
+    /**
+     * The column's CSV cell: what the screen shows (numbering, units, rounding), as a number
+     * where it is one. Default: format.ts `exportValue`.
+     */
+    csv?: (value: unknown) => string | number;
+    /** The CSV header when the screen's text carries a unit the header must say (a %). */
+    csvHeader?: string;
+  }
+}
 
 export interface DataTableProps<T> {
   caption: string;
@@ -39,10 +53,15 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const shown = props.maxRows ? rows.slice(0, props.maxRows) : rows;
   const exportCsv = () => {
     const leaf = table.getAllLeafColumns();
-    const headers = leaf.map((c) =>
-      typeof c.columnDef.header === 'string' ? c.columnDef.header : c.id,
+    const headers = leaf.map(
+      (c) =>
+        c.columnDef.meta?.csvHeader ??
+        (typeof c.columnDef.header === 'string' ? c.columnDef.header : c.id),
     );
-    const body = rows.map((r) => leaf.map((c) => r.getValue(c.id)));
+    // Every cell as the screen says it (numbering, units, rounding), sorted as shown.
+    const body = rows.map((r) =>
+      leaf.map((c) => (c.columnDef.meta?.csv ?? exportValue)(r.getValue(c.id))),
+    );
     downloadText(props.csvName as string, toSafeCsv(headers, body));
   };
   return (

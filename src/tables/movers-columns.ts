@@ -5,7 +5,7 @@
 import { createElement } from 'react';
 import type { ColumnDef } from '@tanstack/react-table';
 import type { Mover } from '../metrics/drift.ts';
-import { formatPercent, formatPoints, humanLabel } from '../format/format.ts';
+import { exportRounded, formatPercent, formatPoints, humanLabel } from '../format/format.ts';
 import { LongText } from './LongText.tsx';
 
 /** Columns for the movers table; `colorOf` gives each category its colour in the charts. */
@@ -36,18 +36,21 @@ export function moverColumns(colorOf?: (category: string) => string): ColumnDef<
       header: humanLabel('baseline_share_pct'),
       accessorFn: (m) => m.baseline_share * 100,
       cell: (c) => formatPercent((c.getValue() as number) / 100),
+      meta: { csv: (v) => exportRounded(v, 1) },
     },
     {
       id: 'window_share_pct',
       header: humanLabel('window_share_pct'),
       accessorFn: (m) => m.window_share * 100,
       cell: (c) => formatPercent((c.getValue() as number) / 100),
+      meta: { csv: (v) => exportRounded(v, 1) },
     },
     {
       id: 'change_pp',
       header: humanLabel('change_pp'),
       accessorKey: 'change_pp',
       cell: (c) => formatPoints(c.getValue() as number),
+      meta: { csv: (v) => exportRounded(v, 1) },
     },
   ];
 }

@@ -6,6 +6,7 @@ import {
   browserTimeZone,
   canonicalTimeZone,
   columnLabel,
+  exportRounded,
   exportValue,
   formatAxis,
   formatBucket,
@@ -254,6 +255,19 @@ describe('columnLabel', () => {
     expect(columnLabel('signups', 'country', true)).toBe('country (signups)');
     expect(columnLabel('posts', 'Acquisition Source', true)).toBe('Acquisition Source (posts)');
     expect(columnLabel('posts', 'Acquisition Source')).toBe('Acquisition Source');
+  });
+});
+
+describe('exportRounded', () => {
+  it('rounds like the screen, scales shares to percent, and never writes -0', () => {
+    expect(exportRounded(0.715834, 1, 100)).toBe(71.6);
+    expect(exportRounded(89.6774193548387, 1)).toBe(89.7);
+    expect(exportRounded(-0.04, 1)).toBe(0);
+    expect(Object.is(exportRounded(-0.04, 1), -0)).toBe(false);
+    expect(exportRounded(52.64, 1)).toBe(52.6);
+    expect(exportRounded(null, 1)).toBe('');
+    expect(exportRounded(Number.NaN, 1)).toBe('');
+    expect(exportRounded('CA', 1)).toBe('CA');
   });
 });
 

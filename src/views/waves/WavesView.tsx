@@ -26,6 +26,7 @@ import { FrameControls } from './FrameControls.tsx';
 import { FrameSummary } from './FrameSummary.tsx';
 import type { ViewProps } from '../view-props.ts';
 import {
+  exportRounded,
   formatBucket,
   formatCount,
   formatMultiple,
@@ -38,7 +39,12 @@ type WaveRow = Wave & { index: number };
 function waveColumns(unit: string, g: ViewState['granularity']): ColumnDef<WaveRow, unknown>[] {
   const bucket = (c: { getValue: () => unknown }) => formatBucket(c.getValue() as string, g);
   return [
-    { header: 'Wave', accessorKey: 'index', cell: (c) => `#${(c.getValue() as number) + 1}` },
+    {
+      header: 'Wave',
+      accessorKey: 'index',
+      cell: (c) => `#${(c.getValue() as number) + 1}`,
+      meta: { csv: (v) => `#${(v as number) + 1}` },
+    },
     { header: 'Start', accessorKey: 'start', cell: bucket },
     { header: 'End', accessorKey: 'end', cell: bucket },
     { header: 'Peak', accessorKey: 'peak', cell: bucket },
@@ -51,6 +57,7 @@ function waveColumns(unit: string, g: ViewState['granularity']): ColumnDef<WaveR
       header: 'Peak multiple',
       accessorKey: 'peak_multiple',
       cell: (c) => formatMultiple(c.getValue() as number | null),
+      meta: { csv: (v) => exportRounded(v, 1) },
     },
     {
       header: `${unit[0]?.toUpperCase()}${unit.slice(1)} in the wave`,
@@ -76,16 +83,19 @@ function attributionColumns(by: string): ColumnDef<AttributionRow, unknown>[] {
       header: 'Expected at baseline pace',
       accessorKey: 'expected',
       cell: (c) => formatNumber(c.getValue() as number, 1),
+      meta: { csv: (v) => exportRounded(v, 1) },
     },
     {
       header: 'Above baseline',
       accessorKey: 'excess',
       cell: (c) => formatNumber(c.getValue() as number, 1),
+      meta: { csv: (v) => exportRounded(v, 1) },
     },
     {
       header: 'Share of the excess',
       accessorKey: 'share',
       cell: (c) => formatPercent(c.getValue() as number),
+      meta: { csv: (v) => exportRounded(v, 1, 100), csvHeader: 'Share of the excess (%)' },
     },
   ];
 }
