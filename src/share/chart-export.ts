@@ -3,6 +3,7 @@
  * every style inlined so it renders without the page's CSS) and a PNG drawn from it at 2×.
  * The string parts are pure and run in node; the rest reads the live DOM.
  */
+import { columnLabel } from '../format/format.ts';
 import type { ViewState } from '../state/view-state.ts';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -39,7 +40,9 @@ export function describeFilters(state: ViewState): string {
   const segments = state.filters.map((f) => {
     const shown = f.values.slice(0, MAX_VALUES).join(', ');
     const more = f.values.length - MAX_VALUES;
-    return `${f.table}.${f.column} = ${shown}${more > 0 ? `, … (+${more} more)` : ''}`;
+    // The analyst's own column name; a posts column says so (it narrows posts, not users).
+    const name = columnLabel(f.table, f.column, f.table === 'posts');
+    return `${name} = ${shown}${more > 0 ? `, … (+${more} more)` : ''}`;
   });
   const parts = [
     `Dates: ${dates}`,

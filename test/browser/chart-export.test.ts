@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { ARTIFACTS, launch, openPage } from './browser.ts';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const FILTERS = 'signups.country = CN, US';
+const FILTERS = 'country = CN, US';
 const QUERY = `?tz=Asia%2FTokyo&f=${encodeURIComponent('signups.country:CN|US')}`;
 
 async function showView(page: Page, tab: string): Promise<void> {

@@ -34,7 +34,7 @@ describe('describeFilters', () => {
       ],
     });
     expect(describeFilters(s)).toBe(
-      'Dates: 2025-01-05 to 2025-02-20 · Segments: signups.country = US, CA; posts.lang = ja · ' +
+      'Dates: 2025-01-05 to 2025-02-20 · Segments: country = US, CA; lang (posts) = ja · ' +
         'Time zone: Asia/Tokyo · Granularity: week',
     );
   });
@@ -59,7 +59,7 @@ describe('describeFilters', () => {
   it('shortens long value lists', () => {
     const values = Array.from({ length: 20 }, (_, i) => `v${i}`);
     const text = describeFilters(state({ filters: [{ table: 'signups', column: 'c', values }] }));
-    expect(text).toContain('signups.c = v0, v1, v2, v3, v4, v5, v6, v7, … (+12 more)');
+    expect(text).toContain('Segments: c = v0, v1, v2, v3, v4, v5, v6, v7, … (+12 more)');
   });
 });
 
@@ -116,7 +116,7 @@ describe('assembleSvg', () => {
       '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="300" viewBox="0 0 640 300">' +
       '<rect x="10" y="10" width="20" height="30" style="fill:rgb(0, 114, 178)"/></svg>',
     title: 'Signups <by> "country" & more',
-    filters: 'Dates: all · Segments: signups.country = US, CA · Time zone: UTC · Granularity: day',
+    filters: 'Dates: all · Segments: country = US, CA · Time zone: UTC · Granularity: day',
     background: 'rgb(13, 17, 23)',
     foreground: 'rgb(230, 237, 243)',
     fontFamily: 'system-ui, "Segoe UI", sans-serif',
@@ -136,7 +136,7 @@ describe('assembleSvg', () => {
     const title = 'Signups &lt;by&gt; &quot;country&quot; &amp; more';
     expect(svg).toContain(`<title>${title}</title>`);
     expect(svg).toMatch(new RegExp(`<text [^>]*font-weight="600">${title}</text>`));
-    expect(svg).toContain('>Dates: all · Segments: signups.country = US, CA · Time zone: UTC');
+    expect(svg).toContain('>Dates: all · Segments: country = US, CA · Time zone: UTC');
     expect(svg).toContain('font-family="system-ui, &quot;Segoe UI&quot;, sans-serif"');
     expect(svg).not.toContain('<by>');
     // The chart sits below the header, which is as tall as the height added.
