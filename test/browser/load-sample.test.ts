@@ -90,7 +90,7 @@ describe('the first page', () => {
     const lines = readFileSync(await dl.path(), 'utf8')
       .trim()
       .split(/\r?\n/);
-    expect(lines[0]).toBe('line,user_id,kept_in_file,kept_on_line');
+    expect(lines[0]).toBe('Line,User ID,Kept in file,Kept on line');
     expect(lines.length - 1, 'duplicate rows in the download').toBe(web?.duplicates);
     expect(sampleExpected.files.some((f) => f.rejects.length > 0)).toBe(true);
     await expectReport(page, sampleExpected);

@@ -36,7 +36,7 @@ describe('rejected rows download', () => {
     ]);
     const text = readFileSync((await download.path()) as string, 'utf8');
     const rows = Papa.parse<string[]>(text.trim(), { skipEmptyLines: true }).data;
-    expect(rows[0]).toEqual(['line', 'reason', 'text']);
+    expect(rows[0]).toEqual(['Line', 'Reason', 'Text']);
     expect(rows.slice(1).map((r) => [Number(r[0]), r[1], r[2]])).toEqual(
       expected?.rejects.map((r) => [r.line, r.reason, r.raw ?? '']),
     );

@@ -110,8 +110,8 @@ describe('rejects and duplicates in the report', () => {
       const csv = Papa.parse<string[]>(readFileSync(await dl.path(), 'utf8').trim(), {
         skipEmptyLines: true,
       }).data;
-      const key = table === 'signups' ? 'user_id' : 'post_id';
-      expect(csv[0], file).toEqual(['line', key, 'kept_in_file', 'kept_on_line']);
+      const key = table === 'signups' ? 'User ID' : 'Post ID';
+      expect(csv[0], file).toEqual(['Line', key, 'Kept in file', 'Kept on line']);
       expect(csv.slice(1), file).toEqual(
         expected.map((d) => [
           String(d.line),

@@ -9,7 +9,7 @@ import { duplicateRows } from '../../ingest/duplicates.ts';
 import { browserEngine } from '../../db/browser-engine.ts';
 import { toSafeCsv } from '../../share/csv-export.ts';
 import { downloadText } from '../../share/download.ts';
-import { formatBytes, formatCount } from '../../format/format.ts';
+import { formatBytes, formatCount, humanLabel } from '../../format/format.ts';
 import { PLAUSIBLE_RANGE_TEXT } from '../../ingest/plausible.ts';
 import { LongText } from '../../tables/LongText.tsx';
 
@@ -18,17 +18,17 @@ const stem = (name: string) => name.replace(/\.[^.]+$/, '');
 /** Every listed reject of a file as formula-safe CSV. */
 function downloadRejects(f: FileReport) {
   const rows = f.rejects.map((r) => [r.line, r.reason, r.raw ?? '']);
-  downloadText(`${stem(f.file)}-rejects.csv`, toSafeCsv(['line', 'reason', 'text'], rows));
+  downloadText(`${stem(f.file)}-rejects.csv`, toSafeCsv(['Line', 'Reason', 'Text'], rows));
 }
 
 async function downloadDuplicates(f: FileReport): Promise<void> {
   if (f.file_id === undefined || !f.table) return;
   const rows = await duplicateRows(await browserEngine(), f.table, f.file_id);
-  const key = f.table === 'signups' ? 'user_id' : 'post_id';
+  const key = humanLabel(f.table === 'signups' ? 'user_id' : 'post_id');
   downloadText(
     `${stem(f.file)}-duplicates.csv`,
     toSafeCsv(
-      ['line', key, 'kept_in_file', 'kept_on_line'],
+      ['Line', key, 'Kept in file', 'Kept on line'],
       rows.map((r) => [r.line, r.key, r.kept_file ?? '', r.kept_line ?? '']),
     ),
   );
