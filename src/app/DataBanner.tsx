@@ -34,7 +34,8 @@ export function DataBanner(props: {
         {counts
           ? ` from ${counts.signups.toLocaleString()} signups and ${counts.posts.toLocaleString()} posts`
           : ''}
-        . No data is loaded: the charts show the results saved in the link.{' '}
+        . No data is loaded: the charts show the results saved in the link, and the controls that
+        would need the data are turned off.{' '}
         {privacy && (
           <span data-testid="snapshot-privacy">
             Counts of fewer than {privacy.k} people are folded into Other or hidden

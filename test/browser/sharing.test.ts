@@ -288,6 +288,17 @@ describe('sharing views', () => {
     };
     const w = await openSnapshot(wavesLink, 'Waves', 'share-snapshot-waves');
     expect(await wavesNumbers(w.page)).toEqual(wavesA);
+    // Controls that need the data are off, and say why; the chart exports stay on.
+    const granularity = control(w.page, 'Granularity');
+    expect(await granularity.isDisabled()).toBe(true);
+    expect(await w.page.getByRole('group', { name: 'What to chart' }).getAttribute('title')).toBe(
+      'A snapshot shows the view it was made with: load data to change it.',
+    );
+    expect(await control(w.page, 'Surge start').isDisabled()).toBe(true);
+    expect(await w.page.getByRole('button', { name: 'SVG' }).first().isEnabled()).toBe(true);
+    expect(await w.page.getByTestId('snapshot-banner').textContent()).toContain(
+      'the controls that would need the data are turned off',
+    );
     const r = await openSnapshot(retentionLink, 'Retention', 'share-snapshot-retention');
     expect(await values(r.page, ['Cohort granularity'])).toEqual(['day']);
     // The snapshot hides every cell counting 1-4 people (k = 5, the default); the rest are the

@@ -44,6 +44,15 @@ async function snapshotLink(page: Page): Promise<string> {
     .click();
   const input = page.getByLabel('Link to share');
   await input.waitFor(T);
+  // The field may still show a link made just before (Copy link) until the snapshot is packed.
+  await page.waitForFunction(
+    () =>
+      (
+        document.querySelector('[aria-label="Link to share"]') as HTMLInputElement | null
+      )?.value.includes('#snapshot=') ?? false,
+    undefined,
+    T,
+  );
   return input.inputValue();
 }
 

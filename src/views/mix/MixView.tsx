@@ -5,6 +5,7 @@
  * the data (its rank in posts over the whole data); the analyst picks the categories drawn and
  * everything else is "Other".
  */
+import { ViewControls } from '../../components/ViewControls.tsx';
 import { useMemo } from 'react';
 import { useFrame } from '../../hooks/use-analysis.ts';
 import { driftFromMix, topMovers } from '../../metrics/drift.ts';
@@ -150,7 +151,7 @@ export function MixView(props: ViewProps) {
   return (
     <section aria-labelledby="mix-title" className="view mix-view">
       <h2 id="mix-title">Content mix and drift</h2>
-      <div className="controls" role="group" aria-label="Mix settings">
+      <ViewControls label="Mix settings">
         <label>
           Granularity{' '}
           <select
@@ -163,7 +164,7 @@ export function MixView(props: ViewProps) {
             <option value="month">month</option>
           </select>
         </label>
-      </div>
+      </ViewControls>
       <p className="summary" data-testid="surge-summary">
         {frame.pending ? (
           'Finding the surge start…'
@@ -319,7 +320,7 @@ export function MixView(props: ViewProps) {
       </Status>
 
       <h3>Top movers</h3>
-      <div className="controls" role="group" aria-label="Movers window">
+      <ViewControls label="Movers window">
         <DateField
           label="Movers from"
           value={win.from}
@@ -337,7 +338,7 @@ export function MixView(props: ViewProps) {
               : 'Default: the last 14 days of data.'}
           </span>
         )}
-      </div>
+      </ViewControls>
       {!winValid ? (
         <p role="alert" className="error">
           The movers window starts after it ends.

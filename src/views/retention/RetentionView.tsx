@@ -4,6 +4,7 @@
  * curves. Every query first makes sure the retention cube for the zone and cohort granularity
  * exists (retention-cube.ts), so mode, filter and breakdown changes stay fast.
  */
+import { ViewControls } from '../../components/ViewControls.tsx';
 import './retention.css';
 import { useCallback, useMemo } from 'react';
 import { RetentionCurves } from '../../charts/RetentionCurves.tsx';
@@ -127,7 +128,7 @@ export function RetentionView(props: ViewProps) {
   return (
     <section aria-labelledby="retention-title" className="view retention">
       <h2 id="retention-title">Cohort retention</h2>
-      <div className="controls">
+      <ViewControls label="Retention settings">
         <div role="radiogroup" aria-labelledby="retention-mode-label" className="ret-modes">
           <span id="retention-mode-label">Retention mode:</span>
           {MODES.map((m) => (
@@ -175,7 +176,7 @@ export function RetentionView(props: ViewProps) {
             Clear chosen cohorts ({state.cohorts.length})
           </button>
         )}
-      </div>
+      </ViewControls>
       {state.retentionBy !== null && column === null && (
         <p className="muted">
           The signups have no column &ldquo;{state.retentionBy}&rdquo;, so the curves are by wave

@@ -3,6 +3,8 @@
  * multipliers of the threshold, and whether waves are detected on the whole data or in the
  * filtered segment. Every field validates as it is typed and applies only valid values.
  */
+import { isSnapshotOpen } from '../../hooks/use-query.ts';
+import { SNAPSHOT_CONTROLS } from '../../components/ViewControls.tsx';
 import { BucketField, DateField, NumberField } from '../../components/fields.tsx';
 import type { FrameInForce } from '../../hooks/use-analysis.ts';
 import type { ViewState } from '../../state/view-state.ts';
@@ -17,7 +19,11 @@ export function FrameControls(props: {
   const detectedStart = frame.frame?.waves[0]?.start ?? null;
   const window = frame.frame?.baseline ?? null;
   return (
-    <fieldset className="controls frame-controls">
+    <fieldset
+      className="controls frame-controls"
+      disabled={isSnapshotOpen()}
+      title={isSnapshotOpen() ? SNAPSHOT_CONTROLS : undefined}
+    >
       <legend>Frame of the surge</legend>
       <BucketField
         label="Surge start"

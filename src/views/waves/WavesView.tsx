@@ -1,4 +1,5 @@
 /** Migration waves: a series over time in the fixed frame, breakdown and attribution. */
+import { ViewControls } from '../../components/ViewControls.tsx';
 import { useCallback, useMemo } from 'react';
 import type { ColumnDef } from '@tanstack/react-table';
 import { SERIES_LABELS } from '../../metrics/series.ts';
@@ -164,7 +165,7 @@ export function WavesView(props: ViewProps) {
   return (
     <section aria-labelledby="waves-title" className="view">
       <h2 id="waves-title">Migration waves</h2>
-      <div className="controls" role="group" aria-label="What to chart">
+      <ViewControls label="What to chart">
         <label>
           Granularity{' '}
           <select
@@ -203,7 +204,7 @@ export function WavesView(props: ViewProps) {
             ))}
           </select>
         </label>
-      </div>
+      </ViewControls>
       <FrameControls state={state} update={update} frame={frame} filtered={filtered} />
       <Status
         isLoading={chart.mine.isLoading || frame.pending}
