@@ -1,6 +1,7 @@
 /** What the link says about the data: a snapshot, or a view of data that is not loaded. */
 import type { SnapshotState } from '../hooks/use-snapshot.ts';
 import { appHome } from '../share/app-url.ts';
+import { formatCount } from '../format/format.ts';
 import { fingerprintCounts } from '../state/fingerprint.ts';
 
 export function DataBanner(props: {
@@ -32,7 +33,7 @@ export function DataBanner(props: {
         <strong>Snapshot, read-only</strong>, made{' '}
         {snapshot.snapshot.created.slice(0, 16).replace('T', ' ')} UTC
         {counts
-          ? ` from ${counts.signups.toLocaleString()} signups and ${counts.posts.toLocaleString()} posts`
+          ? ` from ${formatCount(counts.signups)} signups and ${formatCount(counts.posts)} posts`
           : ''}
         . No data is loaded: the charts show the results saved in the link, and the controls that
         would need the data are turned off.{' '}
@@ -55,7 +56,7 @@ export function DataBanner(props: {
       <p className="notice" role="note" data-testid="link-data-missing">
         This link shows a view of a dataset
         {counts
-          ? ` with ${counts.signups.toLocaleString()} signups and ${counts.posts.toLocaleString()} posts`
+          ? ` with ${formatCount(counts.signups)} signups and ${formatCount(counts.posts)} posts`
           : ''}{' '}
         that is not loaded here. Load the same files (Data tab) to see exactly that view.
       </p>

@@ -40,6 +40,7 @@ function BreakdownChartImpl({
           // Segment values can be very long: the tooltip names them by their start.
           formatter={(v, name) => [formatCount(Number(v)), shortLabel(String(name))]}
           wrapperClassName="chart-tooltip"
+          separator=": "
         />
         <Legend
           formatter={(v, entry) => (

@@ -63,6 +63,7 @@ function DriftChartImpl({ axis, points, groups, notes, height }: DriftChartProps
             labelFormatter={(x) => pointLabel(axis, Number(x))}
             formatter={(v) => formatNumber(Number(v), 3)}
             wrapperClassName="chart-tooltip"
+            separator=": "
           />
           <Legend itemSorter={null} />
           {groups.map((g) => (

@@ -83,6 +83,7 @@ export const RetentionCurves = memo(function RetentionCurves(props: RetentionCur
           formatter={(v, name) => [percent(v), shortLabel(String(name))]}
           labelFormatter={(p) => `${granularity} ${String(p)} since signup`}
           wrapperClassName="chart-tooltip"
+          separator=": "
         />
         <Legend
           verticalAlign="top"

@@ -179,6 +179,7 @@ function WavesChartImpl(props: WavesChartProps) {
                 name === 'cumulative' ? `cumulative ${props.unit}` : props.unit,
               ]}
               wrapperClassName="chart-tooltip"
+              separator=": "
             />
             {base && (
               <ReferenceArea

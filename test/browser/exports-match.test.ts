@@ -65,6 +65,21 @@ describe('exports match the screen', () => {
     await expectSame(page, 'attribution-table');
   });
 
+  it('tooltips read "name: value" with separators', async () => {
+    await showView(page, 'Waves');
+    const plot = page
+      .locator('figure[aria-label^="Signups over time"] [data-export="main"] .recharts-surface')
+      .first();
+    const box = await plot.boundingBox();
+    if (!box) throw new Error('no Waves chart');
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    const items = page.locator('.chart-tooltip .recharts-tooltip-item');
+    await items.first().waitFor(T);
+    const texts = (await items.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+    expect(texts.length).toBeGreaterThan(0);
+    for (const t of texts) expect(t).toMatch(/^(cumulative )?signups: \d{1,3}(,\d{3})*$/);
+  });
+
   it('top movers: shares and changes as shown', async () => {
     await showView(page, 'Content mix');
     await expectSame(page, 'movers-table');
