@@ -29,25 +29,33 @@ export function DataBanner(props: {
       : null;
     const privacy = snapshot.snapshot.privacy;
     return (
-      <p className="snapshot-banner" role="note" data-testid="snapshot-banner">
-        <strong>Snapshot, read-only</strong>, made{' '}
-        {snapshot.snapshot.created.slice(0, 16).replace('T', ' ')} UTC
-        {counts
-          ? ` from ${formatCount(counts.signups)} signups and ${formatCount(counts.posts)} posts`
-          : ''}
-        . No data is loaded: the charts show the results saved in the link, and the controls that
-        would need the data are turned off.{' '}
-        {privacy && (
-          <span data-testid="snapshot-privacy">
-            Counts of fewer than {privacy.k} people are folded into Other or hidden
-            {privacy.folded + privacy.hidden > 0
-              ? ` (${privacy.folded.toLocaleString('en-US')} folded, ${privacy.hidden.toLocaleString('en-US')} hidden)`
-              : ''}
-            .{' '}
-          </span>
+      <>
+        {(snapshot.snapshot.title || snapshot.snapshot.note) && (
+          <div className="snapshot-text-shown" data-testid="snapshot-title">
+            {snapshot.snapshot.title && <h2>{snapshot.snapshot.title}</h2>}
+            {snapshot.snapshot.note && <p className="snapshot-note">{snapshot.snapshot.note}</p>}
+          </div>
         )}
-        <a href={appHome()}>Load data instead</a>.
-      </p>
+        <p className="snapshot-banner" role="note" data-testid="snapshot-banner">
+          <strong>Snapshot, read-only</strong>, made{' '}
+          {snapshot.snapshot.created.slice(0, 16).replace('T', ' ')} UTC
+          {counts
+            ? ` from ${formatCount(counts.signups)} signups and ${formatCount(counts.posts)} posts`
+            : ''}
+          . No data is loaded: the charts show the results saved in the link, and the controls that
+          would need the data are turned off.{' '}
+          {privacy && (
+            <span data-testid="snapshot-privacy">
+              Counts of fewer than {privacy.k} people are folded into Other or hidden
+              {privacy.folded + privacy.hidden > 0
+                ? ` (${privacy.folded.toLocaleString('en-US')} folded, ${privacy.hidden.toLocaleString('en-US')} hidden)`
+                : ''}
+              .{' '}
+            </span>
+          )}
+          <a href={appHome()}>Load data instead</a>.
+        </p>
+      </>
     );
   }
   if (!props.hasData && props.linkFingerprint) {

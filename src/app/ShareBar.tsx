@@ -6,6 +6,7 @@
  */
 import { useId, useState } from 'react';
 import { MAX_SNAPSHOT_URL, SNAPSHOT_PREFIX, encodeSnapshot } from '../share/snapshot.ts';
+import { SNAPSHOT_NOTE_MAX, SNAPSHOT_TITLE_MAX } from '../share/snapshot-schema.ts';
 import { DEFAULT_K, MAX_K, MIN_K, clampK, shareableEntries } from '../share/snapshot-privacy.ts';
 import { columnsInView, mostlyDistinct, riskText } from '../share/share-checks.ts';
 import { appLink } from '../share/app-url.ts';
@@ -49,6 +50,8 @@ export function ShareBar(props: { state: ViewState; version: number; canSnapshot
   const [link, setLink] = useState<string | null>(null);
   const [tooLong, setTooLong] = useState<string | null>(null);
   const [k, setK] = useState(storedK);
+  const [title, setTitle] = useState('');
+  const [note, setNote] = useState('');
   const [kText, setKText] = useState(String(k));
   /** A warning waiting for "Share anyway", for the view it was made for. */
   const [warning, setWarning] = useState<{
@@ -113,6 +116,8 @@ export function ShareBar(props: { state: ViewState; version: number; canSnapshot
         search,
         fingerprint: props.state.fingerprint,
         version: props.version,
+        ...(title.trim() ? { title: title.trim() } : {}),
+        ...(note.trim() ? { note: note.trim() } : {}),
         privacy: folding,
         entries: entries.map((e) => [e.key, e.value]),
       });
@@ -191,6 +196,29 @@ export function ShareBar(props: { state: ViewState; version: number; canSnapshot
       <span id={`${id}-k`} className="visually-hidden">
         k: counts of fewer people than this are folded into Other or hidden in snapshots
       </span>
+      {props.canSnapshot && (
+        <details className="snapshot-text">
+          <summary>Title and note</summary>
+          <label>
+            Snapshot title{' '}
+            <input
+              type="text"
+              value={title}
+              maxLength={SNAPSHOT_TITLE_MAX}
+              onChange={(e) => setTitle(e.target.value)}
+            />
+          </label>{' '}
+          <label>
+            Snapshot note{' '}
+            <textarea
+              value={note}
+              rows={2}
+              maxLength={SNAPSHOT_NOTE_MAX}
+              onChange={(e) => setNote(e.target.value)}
+            />
+          </label>
+        </details>
+      )}
       {fresh && tooLong && (
         <button
           type="button"

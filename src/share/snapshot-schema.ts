@@ -263,6 +263,10 @@ export function describeIssue(error: z.ZodError): string {
 }
 
 /** The snapshot around the entries. */
+/** Longest title and note a snapshot carries. */
+export const SNAPSHOT_TITLE_MAX = 120;
+export const SNAPSHOT_NOTE_MAX = 1000;
+
 export const snapshotSchema = z.object({
   v: z.literal(1),
   created: z
@@ -275,6 +279,9 @@ export const snapshotSchema = z.object({
     .regex(/^[0-9a-z-]{1,80}$/)
     .nullable(),
   version: z.number().int().min(0).max(1e9),
+  /** The analyst's title and note (plain text: React escapes it). */
+  title: z.string().max(SNAPSHOT_TITLE_MAX).optional(),
+  note: z.string().max(SNAPSHOT_NOTE_MAX).optional(),
   /** Counts under `k` people were folded into Other (`folded` rows) or hidden (`hidden`). */
   privacy: z
     .object({ k: z.number().int().min(2).max(1_000), folded: count, hidden: count })

@@ -28,6 +28,9 @@ export interface Snapshot {
   fingerprint: string | null;
   /** The load version the cached keys were made with. */
   version: number;
+  /** The analyst's title and note for it, shown at the top when it is opened. */
+  title?: string;
+  note?: string;
   /** How counts under k people were folded (absent in snapshots made before folding). */
   privacy?: Folding;
   entries: [string, unknown][];

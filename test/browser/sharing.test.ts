@@ -259,7 +259,13 @@ describe('sharing views', () => {
     await loadSample(a);
     await showView(a, 'Waves');
     const wavesA = await wavesNumbers(a);
+    // A title and a note go with it (text, never markup).
+    await a.getByText('Title and note', { exact: true }).click();
+    await a.getByLabel('Snapshot title').fill('The January wave');
+    await a.getByLabel('Snapshot note').fill('<b>Jan 19</b>: TikTok goes dark');
     const wavesLink = await shareLink(a, 'Snapshot link');
+    await a.getByLabel('Snapshot title').fill('');
+    await a.getByLabel('Snapshot note').fill('');
     await showView(a, 'Retention');
     await control(a, 'Cohort granularity').selectOption('day');
     await showView(a, 'Retention', false);
@@ -288,6 +294,12 @@ describe('sharing views', () => {
     };
     const w = await openSnapshot(wavesLink, 'Waves', 'share-snapshot-waves');
     expect(await wavesNumbers(w.page)).toEqual(wavesA);
+    const titled = w.page.getByTestId('snapshot-title');
+    expect(await titled.getByRole('heading').textContent()).toBe('The January wave');
+    expect(await titled.locator('.snapshot-note').textContent()).toBe(
+      '<b>Jan 19</b>: TikTok goes dark',
+    );
+    expect(await titled.locator('b').count()).toBe(0);
     // Controls that need the data are off, and say why; the chart exports stay on.
     const granularity = control(w.page, 'Granularity');
     expect(await granularity.isDisabled()).toBe(true);

@@ -243,4 +243,13 @@ describe('snapshot limits', () => {
     });
     expect(parseSnapshot(good()).checked.map((e) => e.kind)).toEqual(['ctx', 'retention-triangle']);
   });
+
+  it('carries a title and a note within their limits, and refuses longer ones', () => {
+    const base = snapshot([[CTX_KEY, ctx]]);
+    const read = parseSnapshot({ ...base, title: 'The January wave', note: 'Jan 19: dark' });
+    expect([read.title, read.note]).toEqual(['The January wave', 'Jan 19: dark']);
+    expect(() => parseSnapshot({ ...base, title: 'x'.repeat(121) })).toThrow(SnapshotError);
+    expect(() => parseSnapshot({ ...base, note: 'x'.repeat(1001) })).toThrow(SnapshotError);
+    expect(() => parseSnapshot({ ...base, title: 42 })).toThrow(SnapshotError);
+  });
 });
