@@ -237,6 +237,8 @@ function WavesChartImpl(props: WavesChartProps) {
                 draws NaN when the bucket count changes under it. */}
             <AreaChart
               key={overview.length}
+              // The brush's handles and the From/To fields are its keyboard access.
+              accessibilityLayer={false}
               data={overview}
               margin={{ top: 4, right: 68, bottom: 0, left: 60 }}
             >

@@ -1,6 +1,6 @@
 /**
  * Layers drawn inside a recharts chart whose x axis is the bucket index: wave bands that are
- * buttons (focusable, Enter or Space selects, the pointer says so) with peak labels that never
+ * buttons (one tab stop, arrow keys between them, Enter or Space selects, the pointer says so) with peak labels that never
  * overlap, and the analyst's dated notes as labelled lines. They read the chart's scales through
  * recharts' hooks, so they line up with the bars at any zoom.
  */
@@ -34,11 +34,32 @@ export function WaveBands(props: { bands: readonly BandSpec[]; onSelect: (i: num
   // The scale can answer NaN while recharts settles a new domain: draw nothing until it is real.
   if (boxes.some((b) => !Number.isFinite(b.left) || !Number.isFinite(b.right))) return null;
   const rows = layoutLabels(boxes);
-  const key = (i: number) => (e: KeyboardEvent) => {
+  // One tab stop for all the bands (the selected one, else the first); arrows move between them.
+  const stop = Math.max(
+    0,
+    props.bands.findIndex((b) => b.selected),
+  );
+  const key = (i: number) => (e: KeyboardEvent<SVGGElement>) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       props.onSelect(i);
+      return;
     }
+    const n = props.bands.length;
+    const to =
+      e.key === 'ArrowRight' || e.key === 'ArrowDown'
+        ? Math.min(n - 1, i + 1)
+        : e.key === 'ArrowLeft' || e.key === 'ArrowUp'
+          ? Math.max(0, i - 1)
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? n - 1
+              : null;
+    if (to === null) return;
+    e.preventDefault();
+    const next = e.currentTarget.parentElement?.children[to];
+    if (next instanceof SVGElement) next.focus();
   };
   return (
     <g className="wave-bands">
@@ -51,7 +72,7 @@ export function WaveBands(props: { bands: readonly BandSpec[]; onSelect: (i: num
           <g
             key={`${b.from}-${b.to}`}
             role="button"
-            tabIndex={0}
+            tabIndex={i === stop ? 0 : -1}
             aria-pressed={b.selected}
             aria-label={b.description}
             className={`wave-band${b.selected ? ' selected' : ''}`}

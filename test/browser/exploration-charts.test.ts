@@ -225,7 +225,9 @@ describe('exploring the sample', () => {
       });
     for (let i = 0; i < 10 && !(await focused()).startsWith('button|Wave 1'); i++)
       await page.keyboard.press('Tab');
-    expect(await focused()).toMatch(/^button\|Wave 1, ×[\d.]+ the baseline median: 2025-01-13 to 2025-01-23, peak 3,075/);
+    expect(await focused()).toMatch(
+      /^button\|Wave 1, ×[\d.]+ the baseline median: 2025-01-13 to 2025-01-23, peak 3,075/,
+    );
     await page.keyboard.press('Enter');
     const table = page.getByTestId('attribution-table');
     await table
@@ -237,6 +239,14 @@ describe('exploring the sample', () => {
       wavesChart(page).getByRole('button', { name: new RegExp(`^Wave ${n}[,:]`) });
     expect(await band(1).getAttribute('aria-pressed')).toBe('true');
     expect(await band(2).getAttribute('aria-pressed')).toBe('false');
+    // The bands are one tab stop: arrows move between them, Tab leaves them.
+    expect(await band(1).getAttribute('tabindex')).toBe('0');
+    expect(await band(2).getAttribute('tabindex')).toBe('-1');
+    await band(1).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toMatch(/^button\|Wave 2[,:]/);
+    await page.keyboard.press('Tab');
+    expect(await focused()).not.toMatch(/^button\|Wave /);
     const current = page.getByTestId('waves-table').locator('tbody tr[aria-current="true"]');
     expect(await current.locator('td').first().textContent()).toBe('#1');
     // Who drove it, as node computes it: value, signups in the wave, share of the excess.
