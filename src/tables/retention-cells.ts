@@ -3,7 +3,13 @@
  * domain taken from complete cells only), the period-0 note and the CSV download.
  */
 import type { CSSProperties } from 'react';
-import { exportValue, formatCount, formatPercent, humanLabel } from '../format/format.ts';
+import {
+  exportRounded,
+  exportValue,
+  formatCount,
+  formatPercent,
+  humanLabel,
+} from '../format/format.ts';
 import type { CohortGranularity } from '../metrics/params.ts';
 import type { RetentionCell } from '../metrics/retention.ts';
 import { toSafeCsv } from '../share/csv-export.ts';
@@ -145,15 +151,16 @@ const CSV_COLUMNS = [
 /** Every cell, both modes, one line each, with headers people can read. */
 export function triangleCsv(cells: readonly RetentionCell[]): string {
   return toSafeCsv(
-    CSV_COLUMNS.map(humanLabel),
+    // Rates as the screen shows them: percentages to one decimal, the unit in the header.
+    CSV_COLUMNS.map((c) => (c.startsWith('retention') ? `${humanLabel(c)} (%)` : humanLabel(c))),
     cells.map((c) => [
       c.cohort_start,
       exportValue(c.cohort_size, 'count'),
       c.period,
       exportValue(c.active_users, 'count'),
-      exportValue(cellRate(c, 'on'), 'share'),
+      exportRounded(cellRate(c, 'on'), 1, 100),
       exportValue(c.active_on_or_after, 'count'),
-      exportValue(cellRate(c, 'on_or_after'), 'share'),
+      exportRounded(cellRate(c, 'on_or_after'), 1, 100),
       c.complete ? 'yes' : 'no',
     ]),
   );

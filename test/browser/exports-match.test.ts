@@ -84,4 +84,32 @@ describe('exports match the screen', () => {
     await showView(page, 'Content mix');
     await expectSame(page, 'movers-table');
   });
+
+  it('retention curves: rates in percent, as the curve table shows them', async () => {
+    await showView(page, 'Retention');
+    const table = page.locator('table.ret-curves');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      table.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const [header, ...rows] = readSafeCsv(readFileSync((await download.path()) as string, 'utf8'));
+    expect(header).toContain('Retention (%)');
+    const col = (header ?? []).indexOf('Retention (%)');
+    // The table's week-1 retention of each group is the CSV's period-1 value.
+    const shown = await table
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [
+          (tr.querySelector('th, td')?.textContent ?? '').trim(),
+          /([\d.]+)%/.exec(
+            tr.querySelectorAll('td')[tr.querySelectorAll('td').length - 1]?.textContent ?? '',
+          )?.[1] ?? '',
+        ]),
+      );
+    expect(shown.length).toBeGreaterThan(1);
+    for (const [group, rate] of shown) {
+      const row = rows.find((r) => r[0] === group && r[1] === '1');
+      expect(row?.[col], group).toBe(String(Number(rate)));
+    }
+  });
 });

@@ -121,11 +121,11 @@ describe('triangle rows and CSV', () => {
       'Cohort size',
       'Period',
       'Active users',
-      'Retention',
+      'Retention (%)',
       'Active in or after the period',
-      'Retention in or after the period',
+      'Retention in or after the period (%)',
       'Complete',
     ]);
-    expect(csv[1]).toEqual(['2025-01-06', '3', '1', '1', '0.3333', '2', '0.6667', 'no']);
+    expect(csv[1]).toEqual(['2025-01-06', '3', '1', '1', '33.3', '2', '66.7', 'no']);
   });
 });

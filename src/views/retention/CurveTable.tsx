@@ -5,7 +5,7 @@
  */
 import { memo, useId } from 'react';
 import type { CSSProperties } from 'react';
-import { exportValue, formatCount, humanLabel } from '../../format/format.ts';
+import { exportRounded, exportValue, formatCount, humanLabel } from '../../format/format.ts';
 import type { GroupSpans } from '../../metrics/frame.ts';
 import type { CohortGranularity } from '../../metrics/params.ts';
 import type { CurveSeries, RetentionMode } from '../../charts/retention-curves-data.ts';
@@ -32,9 +32,9 @@ export function curvesCsv(series: readonly CurveSeries[], by: string, mode: Rete
     humanLabel('period'),
     'Users (complete cohorts)',
     humanLabel(mode === 'on' ? 'active_users' : 'active_on_or_after'),
-    humanLabel(mode === 'on' ? 'retention' : 'retention_on_or_after'),
-    humanLabel('ci_low'),
-    humanLabel('ci_high'),
+    `${humanLabel(mode === 'on' ? 'retention' : 'retention_on_or_after')} (%)`,
+    `${humanLabel('ci_low')} (%)`,
+    `${humanLabel('ci_high')} (%)`,
   ];
   const rows = series
     .filter((s) => s.average)
@@ -44,9 +44,9 @@ export function curvesCsv(series: readonly CurveSeries[], by: string, mode: Rete
         p.period,
         exportValue(p.size, 'count'),
         exportValue(p.active, 'count'),
-        exportValue(p.retention, 'share'),
-        exportValue(p.low, 'share'),
-        exportValue(p.high, 'share'),
+        exportRounded(p.retention, 1, 100),
+        exportRounded(p.low, 1, 100),
+        exportRounded(p.high, 1, 100),
       ]),
     );
   return toSafeCsv(headers, rows);
