@@ -138,6 +138,12 @@ describe('the column mapping dialog', () => {
     );
     await page.keyboard.press('Escape');
     await again.waitFor({ state: 'hidden' });
+    // Esc sends focus back to the button that opened the dialog, not to the top of the page.
+    expect(
+      await page.evaluate(() =>
+        (document.activeElement?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      ),
+    ).toBe(`Map columns for ${file}`);
 
     await page.getByRole('button', { name: 'Load 1 file' }).click();
     await page.getByRole('heading', { name: 'Ingest report' }).waitFor({ timeout: 60_000 });
