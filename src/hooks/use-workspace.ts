@@ -94,7 +94,8 @@ export function useWorkspace(
   const settle = useCallback(
     async (engine: Engine, next?: IngestReport, stored = false) => {
       const r = next ?? (await readReport(engine));
-      await rememberSummary(engine, r);
+      // Opened from storage, the summary was read through (and kept by) readReportCached.
+      if (!stored) await rememberSummary(engine, r);
       clearQueryCache();
       cubesChanged();
       setReport(r.files.length > 0 ? r : null);
