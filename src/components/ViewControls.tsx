@@ -9,15 +9,22 @@ import { isSnapshotOpen } from '../hooks/use-query.ts';
 export const SNAPSHOT_CONTROLS =
   'A snapshot shows the view it was made with: load data to change it.';
 
-export function ViewControls(props: { label?: string; className?: string; children: ReactNode }) {
+export function ViewControls(props: {
+  label?: string;
+  /** A visible title for the group (then it is framed, not plain). */
+  legend?: string;
+  className?: string;
+  children: ReactNode;
+}) {
   const frozen = isSnapshotOpen();
   return (
     <fieldset
-      className={`plain controls${props.className ? ` ${props.className}` : ''}`}
+      className={`${props.legend ? '' : 'plain '}controls${props.className ? ` ${props.className}` : ''}`}
       aria-label={props.label}
       disabled={frozen}
       title={frozen ? SNAPSHOT_CONTROLS : undefined}
     >
+      {props.legend && <legend>{props.legend}</legend>}
       {props.children}
     </fieldset>
   );

@@ -3,8 +3,7 @@
  * multipliers of the threshold, and whether waves are detected on the whole data or in the
  * filtered segment. Every field validates as it is typed and applies only valid values.
  */
-import { isSnapshotOpen } from '../../hooks/use-query.ts';
-import { SNAPSHOT_CONTROLS } from '../../components/ViewControls.tsx';
+import { ViewControls } from '../../components/ViewControls.tsx';
 import { BucketField, DateField, NumberField } from '../../components/fields.tsx';
 import type { FrameInForce } from '../../hooks/use-analysis.ts';
 import type { ViewState } from '../../state/view-state.ts';
@@ -19,12 +18,7 @@ export function FrameControls(props: {
   const detectedStart = frame.frame?.waves[0]?.start ?? null;
   const window = frame.frame?.baseline ?? null;
   return (
-    <fieldset
-      className="controls frame-controls"
-      disabled={isSnapshotOpen()}
-      title={isSnapshotOpen() ? SNAPSHOT_CONTROLS : undefined}
-    >
-      <legend>Frame of the surge</legend>
+    <ViewControls legend="Frame of the surge" className="frame-controls">
       <BucketField
         label="Surge start"
         hours={state.granularity === 'hour'}
@@ -102,6 +96,6 @@ export function FrameControls(props: {
           Reset the frame
         </button>
       )}
-    </fieldset>
+    </ViewControls>
   );
 }
