@@ -8,6 +8,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openNodeEngine } from '../../src/db/node-engine.ts';
+import type { Engine } from '../../src/db/engine.ts';
 import { ingestFiles } from '../../src/ingest/ingest.ts';
 import type { FileOptions } from '../../src/ingest/load.ts';
 import { pathInput } from '../../src/ingest/node-input.ts';
@@ -15,7 +16,7 @@ import type { IngestReport } from '../../src/ingest/report.ts';
 import { runAnalysis } from '../../src/metrics/analysis.ts';
 import type { Analysis, AnalysisParams } from '../../src/metrics/analysis.ts';
 import { loadContext } from '../../src/metrics/context.ts';
-import type { Filters } from '../../src/metrics/params.ts';
+import type { Filters, QueryContext } from '../../src/metrics/params.ts';
 import { attributionSql, shapeAttribution } from '../../src/metrics/segments.ts';
 import type { AttributionRow } from '../../src/metrics/segments.ts';
 import { curves, withIntervals } from '../../src/metrics/retention.ts';
@@ -80,16 +81,33 @@ export interface Expected {
   movers: Mover[];
 }
 
-/** What the CLI computes on the files: ingest report, analyses and the first wave's movers. */
-export async function nodeAnalysis(files: readonly string[]): Promise<Expected> {
+/**
+ * Load the files in node (the CLI's code path) and run `work` on the loaded data in `tz`, with
+ * `filters`; the engine is closed afterwards.
+ */
+async function withNodeData<T>(
+  files: readonly string[],
+  work: (engine: Engine, ctx: QueryContext, report: IngestReport) => Promise<T>,
+  tz = 'UTC',
+  filters: Filters = {},
+): Promise<T> {
   const engine = await openNodeEngine({ allowedPaths: [...files] });
   try {
     const report = await ingestFiles(
       engine,
       files.map((f) => ({ input: pathInput(f), options: { table: tableOf(f) } })),
     );
-    const ctx = await loadContext(engine, 'UTC');
+    const ctx = await loadContext(engine, tz, filters);
     if (!ctx) throw new Error('node: nothing loaded');
+    return await work(engine, ctx, report);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** What the CLI computes on the files: ingest report, analyses and the first wave's movers. */
+export async function nodeAnalysis(files: readonly string[]): Promise<Expected> {
+  return withNodeData(files, async (engine, ctx, report) => {
     const analysis = await runAnalysis(engine, ctx, DEFAULT_PARAMS);
     const base = baselineWindow(analysis.signups, DEFAULT_PARAMS.waves);
     const wave = analysis.waves?.waves[0];
@@ -101,9 +119,7 @@ export async function nodeAnalysis(files: readonly string[]): Promise<Expected> 
       await windowMix(engine, ctx, moversWindow),
     );
     return { report, analysis, moversWindow, movers };
-  } finally {
-    await engine.close();
-  }
+  });
 }
 
 /** What node computes on the files with filters and parameters other than the defaults. */
@@ -111,19 +127,15 @@ export async function nodeRun(
   files: readonly string[],
   options: { tz?: string; filters?: Filters; params?: Partial<AnalysisParams> } = {},
 ): Promise<{ report: IngestReport; analysis: Analysis }> {
-  const engine = await openNodeEngine({ allowedPaths: [...files] });
-  try {
-    const report = await ingestFiles(
-      engine,
-      files.map((f) => ({ input: pathInput(f), options: { table: tableOf(f) } })),
-    );
-    const ctx = await loadContext(engine, options.tz ?? 'UTC', options.filters ?? {});
-    if (!ctx) throw new Error('node: nothing loaded');
-    const analysis = await runAnalysis(engine, ctx, { ...DEFAULT_PARAMS, ...options.params });
-    return { report, analysis };
-  } finally {
-    await engine.close();
-  }
+  return withNodeData(
+    files,
+    async (engine, ctx, report) => ({
+      report,
+      analysis: await runAnalysis(engine, ctx, { ...DEFAULT_PARAMS, ...options.params }),
+    }),
+    options.tz,
+    options.filters,
+  );
 }
 
 /**
@@ -135,14 +147,7 @@ export async function nodeAttribution(
   column: string,
   waveIndex: number,
 ): Promise<AttributionRow[]> {
-  const engine = await openNodeEngine({ allowedPaths: [...files] });
-  try {
-    await ingestFiles(
-      engine,
-      files.map((f) => ({ input: pathInput(f), options: { table: tableOf(f) } })),
-    );
-    const ctx = await loadContext(engine, 'UTC');
-    if (!ctx) throw new Error('node: nothing loaded');
+  return withNodeData(files, async (engine, ctx) => {
     const analysis = await runAnalysis(engine, ctx, DEFAULT_PARAMS);
     const frame = analysis.frame;
     const wave = frame?.waves[waveIndex];
@@ -157,9 +162,7 @@ export async function nodeAttribution(
       (b) => b.bucket_start >= wave.start && b.bucket_start <= wave.end,
     ).length;
     return shapeAttribution(rows, frame.baseline.median, buckets);
-  } finally {
-    await engine.close();
-  }
+  });
 }
 
 /** Average retention curves by a signup column's top values (+ Other), weekly cohorts (node). */
@@ -168,19 +171,10 @@ export async function nodeSegmentCurves(
   column: string,
   top = 8,
 ): Promise<GroupPoint[]> {
-  const engine = await openNodeEngine({ allowedPaths: [...files] });
-  try {
-    await ingestFiles(
-      engine,
-      files.map((f) => ({ input: pathInput(f), options: { table: tableOf(f) } })),
-    );
-    const ctx = await loadContext(engine, 'UTC');
-    if (!ctx) throw new Error('node: nothing loaded');
+  return withNodeData(files, async (engine, ctx) => {
     const rows = await curves(engine, ctx, 'week', { kind: 'segment', column, top });
     return withIntervals(rows, [...new Set(rows.map((r) => r.key))]);
-  } finally {
-    await engine.close();
-  }
+  });
 }
 
 /** A number as the page prints it: "12,340", "58.5", "+3.2", "15.5%", "—" (null). */

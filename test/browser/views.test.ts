@@ -39,6 +39,27 @@ async function showView(page: Page, view: ViewName): Promise<void> {
   await page.waitForTimeout(800);
 }
 
+/** A colour custom property of the page's root, as the browser resolves it (rgb(...)). */
+const cssVarColor = (page: Page, name: string) =>
+  page.evaluate((n) => {
+    const probe = document.createElement('div');
+    probe.style.color = getComputedStyle(document.documentElement).getPropertyValue(n);
+    document.body.append(probe);
+    const color = getComputedStyle(probe).color;
+    probe.remove();
+    return color;
+  }, name);
+
+/** A computed style property of the first element matching `selector` (null: none). */
+const computedOf = (page: Page, selector: string, property: 'fill' | 'color') =>
+  page.evaluate(
+    ([sel, prop]) => {
+      const e = document.querySelector(sel);
+      return e ? getComputedStyle(e)[prop] : null;
+    },
+    [selector, property] as const,
+  );
+
 /**
  * Known app bugs axe finds, left out of the sweep while each has its own test; none now (the
  * wave bands' label-in-name and the dark primary button's contrast were fixed, and their tests
@@ -235,31 +256,14 @@ describe('analysis views on the sample', () => {
       }
       // Designed, not inverted: the brush and the notices take the dark panel colours.
       await showView(page, 'Waves');
-      const fills = await page.evaluate(() => {
-        const panel = getComputedStyle(document.documentElement).getPropertyValue('--panel');
-        const probe = document.createElement('div');
-        probe.style.color = panel;
-        document.body.append(probe);
-        const want = getComputedStyle(probe).color;
-        probe.remove();
-        const brush = document.querySelector('.recharts-brush > rect');
-        return { want, brush: brush ? getComputedStyle(brush).fill : null };
-      });
-      expect(fills.want).toBe('rgb(22, 27, 34)');
-      expect(fills.brush).toBe(fills.want);
+      expect(await cssVarColor(page, '--panel')).toBe('rgb(22, 27, 34)');
+      expect(await computedOf(page, '.recharts-brush > rect', 'fill')).toBe('rgb(22, 27, 34)');
       // Legend text is read in the text colour (the swatch carries the series colour).
       await showView(page, 'Retention');
-      const legend = await page.evaluate(() => {
-        const text = document.querySelector('.recharts-legend-item-text');
-        const probe = document.createElement('div');
-        probe.style.color = getComputedStyle(document.documentElement).getPropertyValue('--fg');
-        document.body.append(probe);
-        const fg = getComputedStyle(probe).color;
-        probe.remove();
-        return { fg, text: text ? getComputedStyle(text).color : null };
-      });
-      expect(legend.fg).toBe('rgb(230, 237, 243)');
-      expect(legend.text).toBe(legend.fg);
+      expect(await cssVarColor(page, '--fg')).toBe('rgb(230, 237, 243)');
+      expect(await computedOf(page, '.recharts-legend-item-text', 'color')).toBe(
+        'rgb(230, 237, 243)',
+      );
     } finally {
       await page.emulateMedia({ colorScheme: 'light' });
     }
