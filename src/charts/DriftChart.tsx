@@ -17,11 +17,9 @@ import type { AuthorGroup } from '../metrics/params.ts';
 import { formatNumber } from '../format/format.ts';
 import { NoteLines } from './frame-layer.tsx';
 import type { NoteSpec } from './frame-layer.tsx';
-import { GROUP_LABELS } from './mix-buckets.ts';
+import { GROUP_LABELS, pointLabel, pointTick } from './mix-buckets.ts';
 import type { DriftPoint, MixAxis } from './mix-buckets.ts';
-import { pointLabel, pointTick } from './MixAreaChart.tsx';
 import { GROUP_COLORS } from './palette.ts';
-import { useUntabbableChartLayers } from './mix-focus.ts';
 
 export interface DriftChartProps {
   axis: MixAxis;
@@ -33,10 +31,9 @@ export interface DriftChartProps {
 
 function DriftChartImpl({ axis, points, groups, notes, height }: DriftChartProps) {
   const dot = points.length <= 40 ? { r: 2 } : false;
-  const ref = useUntabbableChartLayers<HTMLDivElement>();
   const tick = (v: number) => pointTick(axis, v);
   return (
-    <div ref={ref}>
+    <div>
       <ResponsiveContainer width="100%" height={height ?? 260}>
         <LineChart data={points as DriftPoint[]} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
           <CartesianGrid vertical={false} strokeDasharray="3 3" strokeOpacity={0.3} />

@@ -19,12 +19,11 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatBucket, formatCount, formatPercent } from '../format/format.ts';
+import { formatCount, formatPercent } from '../format/format.ts';
 import { NoteLines } from './frame-layer.tsx';
 import type { NoteSpec } from './frame-layer.tsx';
-import { binSpan } from './mix-buckets.ts';
+import { pointLabel, pointTick } from './mix-buckets.ts';
 import type { MixAxis, MixPoint, MixSeries } from './mix-buckets.ts';
-import { useUntabbableChartLayers } from './mix-focus.ts';
 import { LongText, shortLabel } from '../tables/LongText.tsx';
 
 export interface MixAreaChartProps {
@@ -43,22 +42,6 @@ export interface MixAreaChartProps {
 
 /** Most categories a tooltip lists (largest first); the rest are summed in one line. */
 const TOOLTIP_ROWS = 12;
-
-/** An axis tick: the first bucket of the point. */
-export function pointTick(axis: MixAxis, x: number): string {
-  const span = binSpan(axis, x);
-  return span ? formatBucket(span.start, axis.granularity) : '';
-}
-
-/** A point's buckets as people read them: one bucket, or the first to the last when binned. */
-export function pointLabel(axis: MixAxis, x: number): string {
-  const span = binSpan(axis, x);
-  if (!span) return '';
-  const g = axis.granularity;
-  return span.start === span.end
-    ? formatBucket(span.start, g)
-    : `${formatBucket(span.start, g)} to ${formatBucket(span.end, g)}`;
-}
 
 function MixTooltip(props: {
   active: boolean;
@@ -130,11 +113,10 @@ function ExportLegend(props: {
 
 function MixAreaChartImpl(props: MixAreaChartProps) {
   const { axis, points, series, colorOf } = props;
-  const ref = useUntabbableChartLayers<HTMLDivElement>();
   const byX = useMemo(() => new Map(points.map((p) => [p.x, p])), [points]);
   const tick = (v: number) => pointTick(axis, v);
   return (
-    <div ref={ref} className="mix-area-chart">
+    <div className="mix-area-chart">
       <ResponsiveContainer width="100%" height={props.height ?? 260}>
         <AreaChart
           data={points as MixPoint[]}

@@ -13,6 +13,7 @@ import { utcToLocalMs } from '../metrics/time-zone.ts';
 import type { WaveResult } from '../metrics/waves.ts';
 import { bucketStartMs, labelMs, labelOf, nextBucketMs } from '../metrics/labels.ts';
 import { byName } from './category-colors.ts';
+import { formatBucket } from '../format/format.ts';
 
 const DAY = 86_400_000;
 
@@ -130,6 +131,22 @@ export function binSpan(axis: MixAxis, x: number): { start: string; end: string 
 }
 
 const dateOf = (label: string) => label.slice(0, 10);
+
+/** An axis tick: the first bucket of the point. */
+export function pointTick(axis: MixAxis, x: number): string {
+  const span = binSpan(axis, x);
+  return span ? formatBucket(span.start, axis.granularity) : '';
+}
+
+/** A point's buckets as people read them: one bucket, or the first to the last when binned. */
+export function pointLabel(axis: MixAxis, x: number): string {
+  const span = binSpan(axis, x);
+  if (!span) return '';
+  const g = axis.granularity;
+  return span.start === span.end
+    ? formatBucket(span.start, g)
+    : `${formatBucket(span.start, g)} to ${formatBucket(span.end, g)}`;
+}
 
 /**
  * Where a note (a bucket label or a date) falls on the axis: the bucket holding it, as a

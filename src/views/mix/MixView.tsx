@@ -14,6 +14,7 @@ import type { AuthorGroup } from '../../metrics/params.ts';
 import type { ViewState } from '../../state/view-state.ts';
 import { formatBucket, numberFormat } from '../../format/format.ts';
 import { ChartFrame } from '../../charts/ChartFrame.tsx';
+import { driftTable, mixTable } from '../../charts/chart-data.ts';
 import { DriftChart } from '../../charts/DriftChart.tsx';
 import { MixAreaChart } from '../../charts/MixAreaChart.tsx';
 import {
@@ -54,6 +55,9 @@ const TITLE: Record<AuthorGroup, string> = {
 };
 
 const twoDigits = numberFormat({ minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** The author groups there are when no surge start is known: nobody is a newcomer. */
+const WITHOUT_NEWCOMERS: readonly AuthorGroup[] = ['all', 'existing'];
 
 export function MixView(props: ViewProps) {
   const { ctx, state, update } = props;
@@ -124,7 +128,7 @@ export function MixView(props: ViewProps) {
   }, [rows, ranked]);
 
   const hasSurge = mix.data ? mix.data.surgeUtcMs !== null : frame.surgeStart !== null;
-  const groups: readonly AuthorGroup[] = hasSurge ? AUTHOR_GROUPS : ['all', 'existing'];
+  const groups = hasSurge ? AUTHOR_GROUPS : WITHOUT_NEWCOMERS;
   const base = q.baselineWindow;
   const win = q.moversWindow;
   const winValid = win.from <= win.to;
@@ -143,6 +147,17 @@ export function MixView(props: ViewProps) {
   const driftGroups = useMemo(
     () => drawnDrift?.groups.filter((grp) => hasSurge || grp !== 'new') ?? [],
     [drawnDrift, hasSurge],
+  );
+  const mixTables = useMemo(
+    () =>
+      pivot && axis
+        ? new Map(groups.map((grp) => [grp, mixTable(axis, pivot.groups[grp], pivot.series, grp)]))
+        : null,
+    [pivot, axis, groups],
+  );
+  const driftData = useMemo(
+    () => (drawnDrift && axis ? driftTable(axis, drawnDrift.points, driftGroups) : null),
+    [drawnDrift, axis, driftGroups],
   );
   // The Authors line of the filters names the group each chart shows (none for the drift chart).
   const filtersFor = (grp: AuthorGroup | null) =>
@@ -244,6 +259,7 @@ export function MixView(props: ViewProps) {
                         fileName={`category-shares-${grp}`}
                         ariaLabel={`Category shares of posts by ${GROUP_LABELS[grp]} over time`}
                         busy={loadingMix}
+                        table={mixTables?.get(grp)}
                       >
                         <MixAreaChart
                           axis={axis}
@@ -313,6 +329,7 @@ export function MixView(props: ViewProps) {
             fileName="drift"
             ariaLabel="Drift of each author group's mix from the baseline mix (JSD) over time"
             busy={mix.isLoading || baseline.isLoading}
+            table={driftData}
           >
             <DriftChart axis={axis} points={drawnDrift.points} groups={driftGroups} notes={notes} />
           </ChartFrame>

@@ -9,6 +9,7 @@ import './retention.css';
 import { useCallback, useMemo } from 'react';
 import { RetentionCurves } from '../../charts/RetentionCurves.tsx';
 import { ChartFrame } from '../../charts/ChartFrame.tsx';
+import { curvesTable } from '../../charts/chart-data.ts';
 import { averageSeries, cohortSeries } from '../../charts/retention-curves-data.ts';
 import { ctxKey, useFrame } from '../../hooks/use-analysis.ts';
 import { useQuery } from '../../hooks/use-query.ts';
@@ -105,6 +106,7 @@ export function RetentionView(props: ViewProps) {
     [cells, cellsG, curvesG, state.cohorts, mode],
   );
   const series = useMemo(() => [...(averages ?? []), ...chosen], [averages, chosen]);
+  const curvesData = useMemo(() => curvesTable(series, curvesG), [series, curvesG]);
   const lastBucketStart = useMemo(
     () => labelToUtcMs(bucketOfInstant(ctx.range.endMs, curvesG, ctx.tz), ctx.tz),
     [ctx.range.endMs, ctx.tz, curvesG],
@@ -231,6 +233,7 @@ export function RetentionView(props: ViewProps) {
                   .map((s) => s.name)
                   .join(', ')}`}
                 busy={busy}
+                table={curvesData}
               >
                 <RetentionCurves series={series} granularity={curvesG} />
               </ChartFrame>

@@ -16,6 +16,7 @@ import { SERIES } from '../../state/view-state.ts';
 import { WavesChart } from '../../charts/WavesChart.tsx';
 import { BreakdownChart } from '../../charts/BreakdownChart.tsx';
 import { ChartFrame } from '../../charts/ChartFrame.tsx';
+import { breakdownTable, seriesTable } from '../../charts/chart-data.ts';
 import { describeFilters } from '../../share/chart-export.ts';
 import { DataTable } from '../../tables/DataTable.tsx';
 import { LongText } from '../../tables/LongText.tsx';
@@ -147,6 +148,18 @@ export function WavesView(props: ViewProps) {
     [chart.view],
   );
   const columns = useMemo(() => waveColumns(unit, g), [unit, g]);
+  const seriesData = useMemo(
+    () =>
+      seriesTable(chart.mine.data?.points ?? [], chart.view, g, unit, {
+        from: state.from,
+        to: state.to,
+      }),
+    [chart.mine.data, chart.view, g, unit, state.from, state.to],
+  );
+  const breakdownData = useMemo(
+    () => (pivot && by ? breakdownTable(pivot.buckets, pivot.values, g, `signups by ${by}`) : null),
+    [pivot, by, g],
+  );
   const attrColumns = useMemo(() => attributionColumns(by ?? 'Value'), [by]);
   const signupsChart = chart.kind === 'signups';
   const wave0 = state.wave;
@@ -229,6 +242,7 @@ export function WavesView(props: ViewProps) {
           fileName={chart.kind}
           ariaLabel={`${SERIES_LABELS[chart.kind].name} over time with waves`}
           busy={chart.mine.isLoading}
+          table={seriesData}
           actions={
             (state.from || state.to) && (
               <button
@@ -283,6 +297,7 @@ export function WavesView(props: ViewProps) {
                 fileName={`signups-by-${by}`}
                 ariaLabel={`Signups by ${by}, stacked`}
                 busy={split.isLoading}
+                table={breakdownData}
               >
                 <BreakdownChart buckets={pivot.buckets} values={pivot.values} granularity={g} />
               </ChartFrame>
