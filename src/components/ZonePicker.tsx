@@ -1,6 +1,8 @@
 /**
  * A time zone from the full IANA list, searchable: type to narrow the list (the browser's zone
- * first, then UTC). Only a zone the browser knows is applied; anything else says so inline.
+ * first, then UTC). Focusing the field empties it (the zone in force stays as its placeholder), so
+ * the list can be browsed whole with the arrow keys; leaving it untouched keeps the zone. Only a
+ * zone the browser knows is applied; anything else says so inline.
  */
 import { useId, useMemo, useState } from 'react';
 import { orderedTimeZones } from '../format/format.ts';
@@ -21,7 +23,8 @@ export function ZonePicker(props: {
     setDraft(next);
     const t = next.trim();
     if (t === '') {
-      setError('Type a zone, e.g. Asia/Shanghai or UTC.');
+      // Browsing the whole list again: nothing chosen yet, the zone in force stays.
+      setError(null);
       return;
     }
     const match = zones.find((z) => z.toLowerCase() === t.toLowerCase());
@@ -41,9 +44,10 @@ export function ZonePicker(props: {
         size={22}
         autoComplete="off"
         spellCheck={false}
+        placeholder={props.value}
         aria-invalid={error !== null}
-        aria-describedby={error ? `${id}-msg` : undefined}
-        onFocus={() => setDraft(props.value)}
+        aria-describedby={error ? `${id}-msg` : `${id}-hint`}
+        onFocus={() => setDraft('')}
         onBlur={() => {
           setDraft(null);
           setError(null);
@@ -55,6 +59,9 @@ export function ZonePicker(props: {
           <option key={z} value={z} />
         ))}
       </datalist>
+      <span id={`${id}-hint`} className="visually-hidden">
+        {`${props.value} is in force. Type to search ${zones.length} zones, or use the arrow keys to browse them.`}
+      </span>
       {draft !== null && error && (
         <span id={`${id}-msg`} className="field-error" role="alert">
           {error}
