@@ -99,7 +99,7 @@ export function ChartFrame(props: ChartFrameProps) {
             className="small"
             aria-expanded={showData}
             aria-controls={`${id}-data`}
-            aria-label={`${showData ? 'Hide' : 'Show'} the data of ${title} as a table`}
+            aria-label={`${showData ? 'Hide table' : 'Table'} of ${title}`}
             onClick={() => setShowData((v) => !v)}
           >
             {showData ? 'Hide table' : 'Table'}
