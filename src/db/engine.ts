@@ -6,6 +6,7 @@
  * metric code is identical everywhere.
  */
 import type { LaneOptions } from './lanes.ts';
+import type { Dialect } from './dialect.ts';
 
 /** A value that may be bound to a `?` placeholder. */
 export type SqlParam = string | number | boolean | null;
@@ -27,7 +28,9 @@ export type RunOptions = LaneOptions;
 
 export interface Engine {
   /** native: DuckDB in node; wasm-node: duckdb-wasm's blocking build in node; browser: the worker. */
-  readonly kind: 'native' | 'wasm-node' | 'browser';
+  readonly kind: 'native' | 'wasm-node' | 'browser' | 'clickhouse';
+  /** The SQL dialect it speaks; DuckDB's unless said. */
+  readonly dialect?: Dialect;
   /**
    * The catalog of the browser's stored database when the working data lives in memory beside
    * it (see store.ts); null when there is no store.

@@ -8,24 +8,25 @@
  * The range is fixed and documented (README "Choices"): from 2000-01-01T00:00:00Z (inclusive)
  * to 2100-01-01T00:00:00Z (exclusive), in UTC, after zone conversion.
  */
+import { instantLiteral } from '../db/dialect.ts';
+import type { Dialect } from '../db/dialect.ts';
+
 /** First plausible instant (epoch ms): 2000-01-01T00:00:00Z. */
 export const PLAUSIBLE_FROM_MS = Date.UTC(2000, 0, 1);
 /** First instant past the plausible range (epoch ms): 2100-01-01T00:00:00Z. */
 export const PLAUSIBLE_TO_MS = Date.UTC(2100, 0, 1);
-const FROM_SQL = "TIMESTAMP '2000-01-01 00:00:00'";
-const TO_SQL = "TIMESTAMP '2100-01-01 00:00:00'";
 
 /** The range in words, for reports and messages. */
 export const PLAUSIBLE_RANGE_TEXT = '2000-01-01..2099-12-31 (UTC)';
 
 /** SQL: the UTC TIMESTAMP expression lies inside the plausible range (NULL stays NULL). */
-export function plausibleSql(expr: string): string {
-  return `(${expr} >= ${FROM_SQL} AND ${expr} < ${TO_SQL})`;
+export function plausibleSql(expr: string, d: Dialect = 'duckdb'): string {
+  return `(${expr} >= ${instantLiteral(PLAUSIBLE_FROM_MS, d)} AND ${expr} < ${instantLiteral(PLAUSIBLE_TO_MS, d)})`;
 }
 
 /** SQL: the UTC TIMESTAMP expression is not NULL and lies outside the plausible range. */
 export function implausibleSql(expr: string): string {
-  return `(${expr} < ${FROM_SQL} OR ${expr} >= ${TO_SQL})`;
+  return `(${expr} < ${instantLiteral(PLAUSIBLE_FROM_MS)} OR ${expr} >= ${instantLiteral(PLAUSIBLE_TO_MS)})`;
 }
 
 /** An instant range (epoch ms) cut to the plausible range, or null when nothing of it is left. */

@@ -34,23 +34,6 @@ export function dateSql(date: string): string {
   return `CAST(${sqlString(date)} AS TIMESTAMP)`;
 }
 
-/**
- * CTE `series(b)`: every bucket from the first to the last bucket of `counts` (columns b = local
- * bucket start, ulo/uhi = UTC instants), zero buckets included. Local hours that a DST change
- * skips are not buckets: hours are generated on the UTC grid and mapped to local time, so they
- * all exist.
- */
-export function seriesCte(counts: string, g: Granularity, tz: string, range: DataRange): string {
-  const ends = `SELECT min(ulo) AS ulo, max(uhi) AS uhi, min(b) AS lo, max(b) AS hi FROM ${counts}`;
-  if (g !== 'hour') {
-    return `series AS (SELECT unnest(generate_series(lo, hi, ${intervalSql(g)})) AS b FROM (${ends}) WHERE lo IS NOT NULL)`;
-  }
-  const local = localSql('x.u', tz, range);
-  return `series AS (SELECT DISTINCT date_trunc('hour', ${local}) AS b
-    FROM (${ends}) e, LATERAL (SELECT unnest(generate_series(date_trunc('hour', e.ulo) - INTERVAL 1 HOUR, e.uhi + INTERVAL 1 HOUR, INTERVAL 1 HOUR)) AS u) x
-    WHERE e.lo IS NOT NULL AND date_trunc('hour', ${local}) BETWEEN e.lo AND e.hi)`;
-}
-
 /** Whole buckets from bucket `a` to bucket `b` (both truncated). */
 export function periodsBetweenSql(a: string, b: string, g: Granularity): string {
   switch (g) {

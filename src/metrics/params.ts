@@ -1,4 +1,5 @@
 /** Parameters shared by every metric query. The view state is the only source of these. */
+import type { Dialect } from '../db/dialect.ts';
 
 export type Granularity = 'hour' | 'day' | 'week' | 'month';
 export type CohortGranularity = 'day' | 'week' | 'month';
@@ -60,6 +61,8 @@ export interface QueryContext {
   schema: { signups: string[]; posts: string[] };
   /** Pre-aggregates to read from; none (the CLI, tests of the raw path): the raw tables. */
   cubes?: CubeSet | null;
+  /** The engine's SQL dialect; DuckDB's unless said (see db/dialect.ts). */
+  dialect?: Dialect;
 }
 
 export interface WaveSettings {

@@ -23,11 +23,11 @@ import {
 } from './filters.ts';
 import type { Sql } from './filters.ts';
 import type { QueryContext } from './params.ts';
+import { instantLiteral } from '../db/dialect.ts';
 
 /** A TIMESTAMP literal for an instant (epoch ms, UTC; a constant the planner can fold). */
 export function instantSql(ms: number): string {
-  const iso = new Date(Math.round(ms)).toISOString();
-  return `TIMESTAMP '${iso.slice(0, 10)} ${iso.slice(11, 23)}'`;
+  return instantLiteral(ms);
 }
 
 const unique = (xs: readonly string[]) => [...new Set(xs)];

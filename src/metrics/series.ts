@@ -10,7 +10,10 @@
  * series over centuries.
  */
 import type { Engine } from '../db/engine.ts';
-import { bucketSql, labelSql, localSql, seriesCte } from './buckets.ts';
+import { bucketSql, labelSql, localSql } from './buckets.ts';
+import { clickhouseBucketLabel, doubleSql, epochMsSql } from '../db/dialect.ts';
+import { bucketOfInstant, labelOf, nextBucketMs } from './labels.ts';
+import { utcToLocalMs } from './time-zone.ts';
 import type { Sql } from './filters.ts';
 import type { DataRange, Granularity, QueryContext, SeriesKind } from './params.ts';
 import { plausibleSql } from '../ingest/plausible.ts';
@@ -103,21 +106,51 @@ function relationOf(ctx: QueryContext, kind: SeriesKind, surgeUtcMs: number | nu
         });
   const newcomer = kind === 'newcomer_posts' ? ' AND newcomer' : '';
   return {
-    text: `SELECT * FROM (${rel.text}) WHERE ${plausibleSql('u')}${newcomer}`,
+    text: `SELECT * FROM (${rel.text}) WHERE ${plausibleSql('u', ctx.dialect)}${newcomer}`,
     params: rel.params,
   };
 }
 
-/** Counts per local bucket of a relation: b, v, and the UTC instants each bucket spans. */
-function countsSql(rel: string, ctx: QueryContext, g: Granularity, kind: SeriesKind): string {
+/** The label of the local bucket holding the UTC instant `u`, in the context's dialect. */
+function bucketLabelSql(ctx: QueryContext, g: Granularity): string {
+  return ctx.dialect === 'clickhouse'
+    ? clickhouseBucketLabel('u', g, ctx.tz)
+    : labelSql(bucketSql(localSql('u', ctx.tz, ctx.range), g), g);
+}
+
+/**
+ * Counts per local bucket of a relation, tagged `part`: b (the bucket label), v, and the UTC
+ * instants (epoch ms) the bucket's rows span.
+ */
+function countsSql(
+  part: string,
+  rel: Sql,
+  ctx: QueryContext,
+  g: Granularity,
+  kind: SeriesKind,
+): Sql {
+  const d = ctx.dialect;
   const value = kind === 'authors' ? 'count(DISTINCT user_id)' : 'sum(n)';
-  return `SELECT b, ${value} AS v, min(u) AS ulo, max(u) AS uhi
-    FROM (SELECT ${bucketSql(localSql('u', ctx.tz, ctx.range), g)} AS b, * FROM ${rel}) GROUP BY b`;
+  return {
+    text: `SELECT '${part}' AS part, b, ${doubleSql('v', d)} AS v, ulo, uhi FROM (
+      SELECT ${bucketLabelSql(ctx, g)} AS b, ${value} AS v,
+        ${epochMsSql('min(u)', d)} AS ulo, ${epochMsSql('max(u)', d)} AS uhi
+      FROM (${rel.text}) GROUP BY b)`,
+    params: rel.params,
+  };
+}
+
+/** Whether the series is counted apart from the whole data's (which gives its time axis). */
+function isFiltered(ctx: QueryContext, kind: SeriesKind): boolean {
+  // Posts by newcomers share the posts' time axis: zeros before the first newcomer.
+  return (ctx.filters.segments ?? []).length > 0 || kind === 'newcomer_posts';
 }
 
 /**
  * `kind` per bucket under the context's segment filters (the date range is not applied: the
- * chart zooms into it). `surgeUtcMs` is needed for posts by newcomers.
+ * chart zooms into it), as counts per bucket of the whole data (part 'all') and, when filtered,
+ * of the filtered data (part 'mine'). `surgeUtcMs` is needed for posts by newcomers. The zero
+ * buckets between are filled in by `series` (fillSeries), the same for every engine.
  */
 export function seriesSql(
   ctx: QueryContext,
@@ -128,20 +161,75 @@ export function seriesSql(
   checkSeriesLength(ctx.range, g);
   const unranged = { ...ctx, filters: { ...ctx.filters, from: null, to: null } };
   const whole = { ...unranged, filters: { ...unranged.filters, segments: [] } };
-  // Posts by newcomers share the posts' time axis: zeros before the first newcomer.
-  const filtered = (ctx.filters.segments ?? []).length > 0 || kind === 'newcomer_posts';
-  const all = relationOf(whole, kind === 'newcomer_posts' ? 'posts' : kind, surgeUtcMs);
-  const mine = filtered ? relationOf(unranged, kind, surgeUtcMs) : all;
-  const local = localSql('(SELECT min(ulo) FROM ac)', ctx.tz, ctx.range);
+  const filtered = isFiltered(ctx, kind);
+  const all = countsSql(
+    'all',
+    relationOf(whole, kind === 'newcomer_posts' ? 'posts' : kind, surgeUtcMs),
+    ctx,
+    g,
+    kind,
+  );
+  if (!filtered) return all;
+  const mine = countsSql('mine', relationOf(unranged, kind, surgeUtcMs), ctx, g, kind);
   return {
-    text: `WITH allrel AS (${all.text}),
-      ac AS (${countsSql('allrel', ctx, g, kind)}),
-      ${filtered ? `frel AS (${mine.text}), fc AS (${countsSql('frel', ctx, g, kind)}),` : ''}
-      ${seriesCte('ac', g, ctx.tz, ctx.range)}
-    SELECT ${labelSql('series.b', g)} AS bucket_start, CAST(coalesce(c.v, 0) AS DOUBLE) AS value,
-      strftime(${local}, '%Y-%m-%d') AS data_start
-    FROM series LEFT JOIN ${filtered ? 'fc' : 'ac'} c ON c.b = series.b ORDER BY series.b`,
-    params: filtered ? [...all.params, ...mine.params] : all.params,
+    text: `${all.text} UNION ALL ${mine.text}`,
+    params: [...all.params, ...mine.params],
+  };
+}
+
+interface CountRow {
+  part: 'all' | 'mine';
+  b: string;
+  v: number;
+  ulo: number;
+  uhi: number;
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * The series from the first to the last bucket of the whole data, zeros included, valued from
+ * the filtered counts when there are any. Local hours that a DST change skips are not buckets:
+ * hours are stepped on the UTC grid and mapped to local time, so every one exists.
+ */
+export function fillSeries(
+  rows: readonly CountRow[],
+  filtered: boolean,
+  g: Granularity,
+  tz: string,
+): Series {
+  const all = rows.filter((r) => r.part === 'all');
+  const mine = filtered ? rows.filter((r) => r.part === 'mine') : all;
+  if (all.length === 0) return { points: [], dataStart: null };
+  let lo = all[0] as CountRow;
+  let hi = lo;
+  let ulo = lo.ulo;
+  let uhi = lo.uhi;
+  for (const r of all) {
+    if (r.b < lo.b) lo = r;
+    if (r.b > hi.b) hi = r;
+    ulo = Math.min(ulo, r.ulo);
+    uhi = Math.max(uhi, r.uhi);
+  }
+  const labels: string[] = [];
+  if (g === 'hour') {
+    const seen = new Set<string>();
+    for (let u = Math.floor(ulo / HOUR) * HOUR - HOUR; u <= uhi + HOUR; u += HOUR) {
+      const label = bucketOfInstant(u, 'hour', tz);
+      if (label >= lo.b && label <= hi.b && !seen.has(label)) {
+        seen.add(label);
+        labels.push(label);
+      }
+    }
+    labels.sort();
+  } else {
+    for (let label = lo.b; label <= hi.b; label = labelOf(nextBucketMs(label, g), g))
+      labels.push(label);
+  }
+  const values = new Map(mine.map((r) => [r.b, Number(r.v)]));
+  return {
+    points: labels.map((label) => ({ bucket_start: label, value: values.get(label) ?? 0 })),
+    dataStart: new Date(utcToLocalMs(ulo, tz)).toISOString().slice(0, 10),
   };
 }
 
@@ -153,11 +241,10 @@ export async function series(
   surgeUtcMs: number | null = null,
 ): Promise<Series> {
   const sql = seriesSql(ctx, g, kind, surgeUtcMs);
-  const rows = await engine.query<
-    SeriesPoint & { data_start: string | null } & Record<string, unknown>
-  >(sql.text, sql.params);
-  return {
-    points: rows.map((r) => ({ bucket_start: r.bucket_start, value: r.value })),
-    dataStart: rows[0]?.data_start ?? null,
-  };
+  return fillSeries(
+    await engine.query<CountRow & Record<string, unknown>>(sql.text, sql.params),
+    isFiltered(ctx, kind),
+    g,
+    ctx.tz,
+  );
 }
