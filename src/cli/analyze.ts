@@ -5,9 +5,13 @@
  * row (or no row with a plausible timestamp), or an analysis cannot be made (a series too long
  * for its granularity); 2 bad arguments. ingest.json is written whenever the files were read.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openNodeEngine } from '../db/node-engine.ts';
+import type { Engine } from '../db/engine.ts';
+import { openClickHouseEngine } from '../db/clickhouse-engine.ts';
+import { loadIntoCluster } from '../db/clickhouse-load.ts';
 import { ingestFiles } from '../ingest/ingest.ts';
 import { pathInput } from '../ingest/node-input.ts';
 import { PLAUSIBLE_RANGE_TEXT } from '../ingest/plausible.ts';
@@ -33,45 +37,89 @@ export async function runAnalyze(
     }
     throw err;
   }
+  const cluster = args.clickhouse?.map((url) =>
+    openClickHouseEngine({
+      url,
+      user: process.env.CLICKHOUSE_USER,
+      password: process.env.CLICKHOUSE_PASSWORD,
+    }),
+  );
+  if (cluster && !args.load) return analyses(cluster[0] as Engine, args);
+  // A load into the cluster passes the kept rows through a private folder as CSV.
+  const exportDir = cluster ? mkdtempSync(path.join(tmpdir(), 'surgescope-ch-')) : null;
   const engine = await openNodeEngine({
     allowedPaths: [...args.signups, ...args.posts],
+    directories: exportDir ? [exportDir] : [],
     engine: args.engine,
   });
   try {
-    const items = [
-      ...args.signups.map((f) => ({
-        input: pathInput(f),
-        options: {
-          table: 'signups' as const,
-          overrides: args.map.signups,
-          timeZone: args.sourceTz,
-        },
-      })),
-      ...args.posts.map((f) => ({
-        input: pathInput(f),
-        options: { table: 'posts' as const, overrides: args.map.posts, timeZone: args.sourceTz },
-      })),
-    ];
-    const report = await ingestFiles(engine, items);
-    mkdirSync(args.out, { recursive: true });
-    writeFileSync(
-      path.join(args.out, 'ingest.json'),
-      JSON.stringify(ingestJson(report), null, 2) + '\n',
+    const failure = await ingestInto(engine, args);
+    if (failure) return failure;
+    if (!cluster) return await analyses(engine, args);
+    const loaded = await loadIntoCluster(
+      engine,
+      {
+        servers: cluster,
+        cluster: args.cluster,
+        shardHash: args.shardHash,
+      },
+      { exportDir: exportDir as string },
     );
-    const failure = loadFailure(report);
-    if (failure) return { code: 1, message: `analyze: ${failure}` };
-    for (const note of loadNotes(report)) process.stderr.write(`analyze: ${note}\n`);
-    try {
-      await writeAnalyses(engine, args);
-    } catch (err) {
-      // A --filter naming a column the data does not have is a bad argument, found after loading.
-      if (err instanceof UsageError) return { code: 2, message: `analyze: ${err.message}` };
-      return { code: 1, message: `analyze: ${firstLine(err)}` };
-    }
-    return { code: 0 };
+    process.stderr.write(
+      `analyze: loaded ${loaded.rows.signups} signups and ${loaded.rows.posts} posts into ClickHouse cluster ${args.cluster}\n`,
+    );
   } finally {
     await engine.close();
+    if (exportDir) rmSync(exportDir, { recursive: true, force: true });
   }
+  return analyses(cluster[0] as Engine, args);
+}
+
+/** Load the files (ingest.json written); a failure's exit code and message, or null. */
+async function ingestInto(
+  engine: Engine,
+  args: AnalyzeArgs,
+): Promise<{ code: number; message: string } | null> {
+  const items = [
+    ...args.signups.map((f) => ({
+      input: pathInput(f),
+      options: {
+        table: 'signups' as const,
+        overrides: args.map.signups,
+        timeZone: args.sourceTz,
+      },
+    })),
+    ...args.posts.map((f) => ({
+      input: pathInput(f),
+      options: { table: 'posts' as const, overrides: args.map.posts, timeZone: args.sourceTz },
+    })),
+  ];
+  const report = await ingestFiles(engine, items);
+  mkdirSync(args.out, { recursive: true });
+  writeFileSync(
+    path.join(args.out, 'ingest.json'),
+    JSON.stringify(ingestJson(report), null, 2) + '\n',
+  );
+  const failure = loadFailure(report);
+  if (failure) return { code: 1, message: `analyze: ${failure}` };
+  for (const note of loadNotes(report)) process.stderr.write(`analyze: ${note}\n`);
+  return null;
+}
+
+/** Write the analysis files from the loaded data. */
+async function analyses(
+  engine: Engine,
+  args: AnalyzeArgs,
+): Promise<{ code: number; message?: string }> {
+  try {
+    mkdirSync(args.out, { recursive: true });
+    await writeAnalyses(engine, args);
+  } catch (err) {
+    // A --filter naming a column the data does not have is a bad argument, found after loading.
+    if (err instanceof UsageError) return { code: 2, message: `analyze: ${err.message}` };
+    return { code: 1, message: `analyze: ${firstLine(err)}` };
+  }
+  return { code: 0 };
 }
 
 const firstLine = (err: unknown) =>

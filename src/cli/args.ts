@@ -7,6 +7,8 @@ import { isCalendarDate } from '../metrics/stats.ts';
 import { NODE_ENGINES } from '../db/node-engine.ts';
 import type { NodeEngineKind } from '../db/node-engine.ts';
 import type { SegmentFilter } from '../metrics/params.ts';
+import { SHARD_HASHES } from '../db/clickhouse-load.ts';
+import type { ShardHash } from '../db/clickhouse-load.ts';
 
 export type Granularity = 'hour' | 'day' | 'week' | 'month';
 export type CohortGranularity = 'day' | 'week' | 'month';
@@ -30,6 +32,17 @@ export interface AnalyzeArgs {
   filters: SegmentFilter[];
   /** The series waves are detected on. */
   series: 'signups' | 'posts' | 'authors';
+  /**
+   * A ClickHouse cluster instead of DuckDB: the HTTP URL of each server (the first takes the
+   * queries); null: DuckDB. Credentials come from CLICKHOUSE_USER / CLICKHOUSE_PASSWORD.
+   */
+  clickhouse: string[] | null;
+  /** Load the files into the cluster first (else: analyse the tables it already holds). */
+  load: boolean;
+  /** The cluster's name in the servers' remote_servers. */
+  cluster: string;
+  /** The hash the cluster spreads users by. */
+  shardHash: ShardHash;
 }
 
 export class UsageError extends Error {}
@@ -39,7 +52,8 @@ export const USAGE = `usage: npm run analyze -- --signups FILE [--signups FILE .
        [--source-tz ZONE] [--map signups.user_id="User ID"] [--baseline FROM..TO]
        [--surge-start DATE] [--mad-multiplier 3] [--median-multiplier 2]
        [--filter TABLE.COLUMN=V1,V2 ...] [--series signups|posts|authors]
-       [--engine native|wasm]`;
+       [--engine native|wasm]
+       [--clickhouse URL[,URL...] [--load] [--cluster NAME] [--shard-hash cityHash64|sipHash64]]`;
 
 export function parseArgs(argv: readonly string[]): AnalyzeArgs {
   const args: AnalyzeArgs = {
@@ -58,6 +72,10 @@ export function parseArgs(argv: readonly string[]): AnalyzeArgs {
     engine: 'native',
     filters: [],
     series: 'signups',
+    clickhouse: null,
+    load: false,
+    cluster: 'surge',
+    shardHash: 'cityHash64',
   };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] as string;
@@ -131,6 +149,18 @@ export function parseArgs(argv: readonly string[]): AnalyzeArgs {
       case '--engine':
         args.engine = oneOf(flag, value(), NODE_ENGINES);
         break;
+      case '--clickhouse':
+        args.clickhouse = clickhouseUrls(value());
+        break;
+      case '--load':
+        args.load = true;
+        break;
+      case '--cluster':
+        args.cluster = value();
+        break;
+      case '--shard-hash':
+        args.shardHash = oneOf(flag, value(), SHARD_HASHES);
+        break;
       case '--help':
       case '-h':
         throw new UsageError('');
@@ -138,8 +168,15 @@ export function parseArgs(argv: readonly string[]): AnalyzeArgs {
         throw new UsageError(`unknown argument: ${raw}`);
     }
   }
-  if (args.signups.length === 0) throw new UsageError('at least one --signups FILE is required');
-  if (args.posts.length === 0) throw new UsageError('at least one --posts FILE is required');
+  if (args.load && !args.clickhouse) throw new UsageError('--load needs --clickhouse URL');
+  if (args.load && args.engine === 'wasm')
+    throw new UsageError('--load passes the rows through native DuckDB: leave out --engine wasm');
+  // On a cluster without --load, the analyses read the tables it already holds.
+  const filesNeeded = !args.clickhouse || args.load;
+  if (filesNeeded && args.signups.length === 0)
+    throw new UsageError('at least one --signups FILE is required');
+  if (filesNeeded && args.posts.length === 0)
+    throw new UsageError('at least one --posts FILE is required');
   if (!args.out) throw new UsageError('--out DIR is required');
   return args;
 }
@@ -208,4 +245,29 @@ function addMapping(map: AnalyzeArgs['map'], spec: string): void {
     throw new UsageError(
       `--map: "${role}" is not a role of ${tables.join(' or ')} (roles: ${rolesOf(tables[0] as TableName).join(', ')})`,
     );
+}
+
+/** `http://a:8123,http://b:8123`: each an http(s) URL without credentials. */
+function clickhouseUrls(spec: string): string[] {
+  const urls = spec
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
+  if (urls.length === 0)
+    throw new UsageError('--clickhouse needs a URL, e.g. http://127.0.0.1:8123');
+  for (const u of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(u);
+    } catch {
+      throw new UsageError(`--clickhouse: not a URL: ${u}`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new UsageError(`--clickhouse takes http(s) URLs (got ${u})`);
+    if (parsed.username || parsed.password)
+      throw new UsageError(
+        '--clickhouse: put no credentials in the URL; set CLICKHOUSE_USER and CLICKHOUSE_PASSWORD',
+      );
+  }
+  return urls;
 }

@@ -5,7 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Engine } from '../db/engine.ts';
-import { runAnalysis } from '../metrics/analysis.ts';
+import { runAnalysis, runWaves } from '../metrics/analysis.ts';
+import type { WavesAnalysis } from '../metrics/analysis.ts';
 import { loadContext } from '../metrics/context.ts';
 import { UnknownColumnError } from '../metrics/filters.ts';
 import type { AnalyzeArgs } from './args.ts';
@@ -21,7 +22,7 @@ export async function writeAnalyses(engine: Engine, args: AnalyzeArgs): Promise<
         `--filter: the ${f.table} have no column "${f.column}" (columns: ${ctx.schema[f.table].join(', ') || 'none'})`,
       );
   }
-  const a = await runAnalysis(engine, ctx, {
+  const params = {
     granularity: args.granularity,
     cohort: args.cohort,
     waves: {
@@ -31,19 +32,22 @@ export async function writeAnalyses(engine: Engine, args: AnalyzeArgs): Promise<
     },
     surgeStart: args.surgeStart,
     series: args.series,
-  }).catch((err: unknown) => {
+  };
+  const usage = (err: unknown) => {
     if (err instanceof UnknownColumnError) throw new UsageError(err.message);
     throw err;
-  });
+  };
   const write = (name: string, text: string) => writeFileSync(path.join(args.out, name), text);
-  write(
-    'signups.csv',
-    toCsv(
-      ['bucket_start', 'signups'],
-      a.signups.map((p) => ({ bucket_start: p.bucket_start, signups: p.value })),
-    ),
-  );
-  write('waves.json', JSON.stringify(a.waves ?? { baseline: null, waves: [] }, null, 2) + '\n');
+  if (engine.dialect === 'clickhouse') {
+    // The cluster computes the series and their waves; the other analyses are DuckDB's for now.
+    writeWaves(write, await runWaves(engine, ctx, params).catch(usage));
+    process.stderr.write(
+      `analyze: on ClickHouse only ${WAVE_FILES.join(' and ')} are computed yet; ${LATER_FILES.join(', ')} are not written\n`,
+    );
+    return;
+  }
+  const a = await runAnalysis(engine, ctx, params).catch(usage);
+  writeWaves(write, a);
   write('mix.csv', toCsv(['bucket_start', 'group', 'category', 'posts', 'share'], a.mix));
   write('drift.csv', toCsv(['bucket_start', 'group', 'jsd'], a.drift));
   write(
@@ -68,4 +72,22 @@ export async function writeAnalyses(engine: Engine, args: AnalyzeArgs): Promise<
       a.groups,
     ),
   );
+}
+
+const WAVE_FILES = ['signups.csv', 'waves.json'];
+const LATER_FILES = ['mix.csv', 'drift.csv', 'retention.csv', 'retention_groups.csv'];
+
+/** signups.csv and waves.json. */
+function writeWaves(
+  write: (name: string, text: string) => void,
+  a: Pick<WavesAnalysis, 'signups' | 'waves'>,
+): void {
+  write(
+    'signups.csv',
+    toCsv(
+      ['bucket_start', 'signups'],
+      a.signups.map((p) => ({ bucket_start: p.bucket_start, signups: p.value })),
+    ),
+  );
+  write('waves.json', JSON.stringify(a.waves ?? { baseline: null, waves: [] }, null, 2) + '\n');
 }

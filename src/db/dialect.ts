@@ -28,6 +28,11 @@ export function epochMsSql(expr: string, d: Dialect = 'duckdb'): string {
   return d === 'clickhouse' ? `(toUInt64(toUnixTimestamp(${expr})) * 1000)` : `epoch_ms(${expr})`;
 }
 
+/** The false constant (ClickHouse 18.16 has no boolean literals). */
+export function falseSql(d: Dialect = 'duckdb'): string {
+  return d === 'clickhouse' ? '0' : 'FALSE';
+}
+
 /** A number expression as a double (DuckDB's sums are HUGEINT otherwise). */
 export function doubleSql(expr: string, d: Dialect = 'duckdb'): string {
   return d === 'clickhouse' ? `toFloat64(${expr})` : `CAST(${expr} AS DOUBLE)`;

@@ -35,7 +35,14 @@ export async function openNativeEngine(options: NodeEngineOptions = {}): Promise
   const paths = (options.allowedPaths ?? []).map((p) => path.resolve(p));
   for (const sql of [
     ...START_SQL,
-    ...lockDownSql({ directories: [UPLOAD_DIR, uploads + path.sep], paths }),
+    ...lockDownSql({
+      directories: [
+        UPLOAD_DIR,
+        uploads + path.sep,
+        ...(options.directories ?? []).map((d) => path.resolve(d) + path.sep),
+      ],
+      paths,
+    }),
   ])
     await conn.run(sql);
 

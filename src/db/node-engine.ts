@@ -13,6 +13,8 @@ export const NODE_ENGINES: readonly NodeEngineKind[] = ['native', 'wasm'];
 export interface NodeEngineOptions {
   /** Local paths SQL may read directly after lock-down (the CLI's input files). */
   allowedPaths?: string[];
+  /** Directories SQL may read and write after lock-down (native only: a load's export). */
+  directories?: string[];
   /** Default: native, or the SURGESCOPE_ENGINE environment variable. */
   engine?: NodeEngineKind;
 }

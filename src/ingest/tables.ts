@@ -104,6 +104,11 @@ export async function tableColumns(
   engine: Engine,
   table: string,
 ): Promise<{ name: string; type: string }[]> {
+  if (engine.dialect === 'clickhouse')
+    return engine.query<{ name: string; type: string }>(
+      'SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = ?',
+      [table],
+    );
   return engine.query<{ name: string; type: string }>(
     `SELECT column_name AS name, data_type AS type FROM information_schema.columns
      WHERE table_name = ? AND ${OWN_TABLES} ORDER BY ordinal_position`,

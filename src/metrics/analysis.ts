@@ -80,11 +80,26 @@ export function frameAndView(
   return { frame, view: frame ? applyFrame(mine.points, frame, settings, coverage) : null };
 }
 
-export async function runAnalysis(
+/** The series and their waves: what every engine can compute (signups.csv, waves.json). */
+export interface WavesAnalysis {
+  /** Signups per bucket under the filters, in the date range. */
+  signups: SeriesPoint[];
+  /** The chosen series' waves, read through its fixed frame. */
+  waves: WaveResult | null;
+  /** The signup frame in force. */
+  frame: WaveResult | null;
+  surgeStart: string | null;
+  /** The surge start as a UTC instant (epoch ms). */
+  surgeUtcMs: number | null;
+  /** The unfiltered signup series (the baseline window is read from it). */
+  allSignups: Series;
+}
+
+export async function runWaves(
   engine: Engine,
   ctx: QueryContext,
   params: AnalysisParams,
-): Promise<Analysis> {
+): Promise<WavesAnalysis> {
   const g = params.granularity;
   const filtered = hasSegments(ctx);
   const inSegment = Boolean(params.detectInSegment);
@@ -101,15 +116,37 @@ export async function runAnalysis(
     const kMine = filtered ? await series(engine, ctx, g, kind, surgeUtcMs) : kAll;
     waves = frameAndView(kAll, kMine, filtered, params.waves, g, ctx, inSegment).view;
   }
+  // The date range narrows what is counted (the chart zooms into it); the frame stays.
+  const { from, to } = ctx.filters;
+  const inRange = (label: string) =>
+    (!from || label.slice(0, 10) >= from) && (!to || label.slice(0, 10) <= to);
+  return {
+    signups: sMine.points.filter((p) => inRange(p.bucket_start)),
+    waves,
+    frame: signup.frame,
+    surgeStart: start,
+    surgeUtcMs,
+    allSignups: sAll,
+  };
+}
+
+export async function runAnalysis(
+  engine: Engine,
+  ctx: QueryContext,
+  params: AnalysisParams,
+): Promise<Analysis> {
+  const g = params.granularity;
+  const w = await runWaves(engine, ctx, params);
+  const { surgeUtcMs, surgeStart: start, allSignups: sAll } = w;
   const mix = await contentMix(engine, ctx, g, surgeUtcMs);
   const window = baselineWindow(sAll.points, params.waves, coverageOf(sAll.dataStart, ctx, g));
   // The baseline mix ignores the date range: it is the reference every bucket is compared with.
   const unranged = { ...ctx, filters: { ...ctx.filters, from: null, to: null } };
-  const base = signup.frame?.baseline ?? window;
+  const base = w.frame?.baseline ?? window;
   const baselineMix = base ? await windowMix(engine, unranged, base) : [];
   const drift = driftFromMix(mix, baselineMix);
   // The triangle and the wave-group curves share one pass over the posts.
-  const spans = groupSpans(signup.frame, start, g, ctx.tz);
+  const spans = groupSpans(w.frame, start, g, ctx.tz);
   const groupDim = { kind: 'group' as const, spans };
   const retBase = ctx.cubes
     ? undefined
@@ -119,14 +156,10 @@ export async function runAnalysis(
     await curves(engine, ctx, params.cohort, groupDim, retBase),
     groupNames(spans),
   );
-  // The date range narrows what is counted (the chart zooms into it); the frame stays.
-  const { from, to } = ctx.filters;
-  const inRange = (label: string) =>
-    (!from || label.slice(0, 10) >= from) && (!to || label.slice(0, 10) <= to);
   return {
-    signups: sMine.points.filter((p) => inRange(p.bucket_start)),
-    waves,
-    frame: signup.frame,
+    signups: w.signups,
+    waves: w.waves,
+    frame: w.frame,
     surgeStart: start,
     mix,
     drift,

@@ -4,6 +4,7 @@
  * hour, day, ISO week (Monday 00:00) or month.
  */
 import { sqlString } from '../db/engine.ts';
+import { epochMsSql } from '../db/dialect.ts';
 import type { Engine } from '../db/engine.ts';
 import type { DataRange, Granularity } from './params.ts';
 import { utcToLocalSql } from './time-zone.ts';
@@ -50,8 +51,9 @@ export function periodsBetweenSql(a: string, b: string, g: Granularity): string 
 
 /** The instants the loaded tables span, needed for time-zone SQL. Null when nothing is loaded. */
 export async function loadDataRange(engine: Engine): Promise<DataRange | null> {
+  const d = engine.dialect;
   const rows = await engine.query<{ lo: number | null; hi: number | null }>(
-    `SELECT epoch_ms(min(lo)) AS lo, epoch_ms(max(hi)) AS hi FROM (
+    `SELECT ${epochMsSql('min(lo)', d)} AS lo, ${epochMsSql('max(hi)', d)} AS hi FROM (
        SELECT min(signup_at) AS lo, max(signup_at) AS hi FROM signups
        UNION ALL SELECT min(created_at), max(created_at) FROM posts)`,
   );

@@ -1,5 +1,6 @@
 /** Build the query context from what is loaded: data range, segment columns, pre-aggregates. */
 import type { Engine } from '../db/engine.ts';
+import { epochMsSql } from '../db/dialect.ts';
 import { PLAUSIBLE_FROM_MS, PLAUSIBLE_TO_MS, plausibleSql } from '../ingest/plausible.ts';
 import { segmentColumns } from '../ingest/tables.ts';
 import { loadDataRange } from './buckets.ts';
@@ -18,10 +19,11 @@ export async function plausibleDataRange(
   if (!range) return null;
   if (range.minMs >= PLAUSIBLE_FROM_MS && range.maxMs < PLAUSIBLE_TO_MS)
     return { range, leftOut: false };
+  const d = engine.dialect;
   const rows = await engine.query<{ lo: number | null; hi: number | null }>(
-    `SELECT epoch_ms(min(lo)) AS lo, epoch_ms(max(hi)) AS hi FROM (
-       SELECT min(signup_at) AS lo, max(signup_at) AS hi FROM signups WHERE ${plausibleSql('signup_at')}
-       UNION ALL SELECT min(created_at), max(created_at) FROM posts WHERE ${plausibleSql('created_at')})`,
+    `SELECT ${epochMsSql('min(lo)', d)} AS lo, ${epochMsSql('max(hi)', d)} AS hi FROM (
+       SELECT min(signup_at) AS lo, max(signup_at) AS hi FROM signups WHERE ${plausibleSql('signup_at', d)}
+       UNION ALL SELECT min(created_at), max(created_at) FROM posts WHERE ${plausibleSql('created_at', d)})`,
   );
   const r = rows[0];
   if (!r || r.lo == null || r.hi == null) return null;
@@ -65,5 +67,6 @@ export async function loadContext(
     filters: data.leftOut ? withinData(filters, data.range, tz) : filters,
     schema,
     cubes: await loadCubeSet(engine),
+    dialect: engine.dialect,
   };
 }

@@ -23,7 +23,8 @@ import {
 } from './filters.ts';
 import type { Sql } from './filters.ts';
 import type { QueryContext } from './params.ts';
-import { instantLiteral } from '../db/dialect.ts';
+import { falseSql, instantLiteral } from '../db/dialect.ts';
+import type { Dialect } from '../db/dialect.ts';
 
 /** A TIMESTAMP literal for an instant (epoch ms, UTC; a constant the planner can fold). */
 export function instantSql(ms: number): string {
@@ -102,19 +103,53 @@ export function postRelation(ctx: QueryContext, opts: PostRelationOptions = {}):
     };
   }
   const joinSignups = surge !== null || sNeeded.length > 0;
-  const sConds = segmentConditions(ctx, 'signups', (c) => `s.${sqlIdent(c)}`, params);
+  const d = ctx.dialect;
+  const side = authorSignup(d, sNeeded);
+  const sConds = segmentConditions(ctx, 'signups', side.ref, params);
   const pConds = segmentConditions(ctx, 'posts', (c) => `p.${sqlIdent(c)}`, params);
-  const conds = [...(sConds.length ? ['s.user_id IS NOT NULL', ...sConds] : []), ...pConds];
+  const conds = [...(sConds.length ? [side.present, ...sConds] : []), ...pConds];
   const select = [
     ...(opts.user ? [', p.user_id'] : []),
-    ...sCols.map((c) => `, s.${sqlIdent(c)} AS ${segAlias('signups', c)}`),
+    ...sCols.map((c) => `, ${side.ref(c)} AS ${segAlias('signups', c)}`),
     ...pCols.map((c) => `, p.${sqlIdent(c)} AS ${segAlias('posts', c)}`),
   ].join('');
+  const no = falseSql(d);
   const newcomer =
-    surge === null ? 'FALSE' : `coalesce(s.signup_at >= ${instantSql(surge)}, FALSE)`;
-  const join = joinSignups ? ' LEFT JOIN signups s ON s.user_id = p.user_id' : '';
+    surge === null
+      ? no
+      : `coalesce(${side.ref('signup_at')} >= ${instantLiteral(surge, d)}, ${no})`;
+  const join = joinSignups ? side.join : '';
   return {
-    text: `SELECT p.created_at AS u, 1 AS n, p.category, ${newcomer} AS newcomer${select} FROM posts p${join}${where(conds)}`,
+    text: `SELECT p.created_at AS u, 1 AS n, p.category, ${newcomer} AS newcomer${select} FROM posts AS p${join}${where(conds)}`,
     params,
+  };
+}
+
+/**
+ * Each post's author's signup beside the post (alias `p`): the join, a column's expression
+ * (`signup_at` or a segment column), and a condition true when the author is in the signups.
+ *
+ * On a cluster both tables are sharded by user_id, so each shard joins its own signups (the
+ * `_local` table): no data moves between shards and no GLOBAL join is needed. ClickHouse 18.16
+ * cannot resolve aliased columns in a join's ON against a Distributed table, so the signup
+ * side is a subquery joined USING user_id, its columns renamed `s.<name>` (a post column of the
+ * same name stays apart).
+ */
+function authorSignup(
+  d: Dialect | undefined,
+  columns: readonly string[],
+): { join: string; ref: (name: string) => string; present: string } {
+  if (d !== 'clickhouse')
+    return {
+      join: ' LEFT JOIN signups s ON s.user_id = p.user_id',
+      ref: (c) => `s.${sqlIdent(c)}`,
+      present: 's.user_id IS NOT NULL',
+    };
+  const ref = (c: string) => sqlIdent(`s.${c}`);
+  const picked = unique(['signup_at', ...columns]).map((c) => `${sqlIdent(c)} AS ${ref(c)}`);
+  return {
+    join: ` ANY LEFT JOIN (SELECT user_id, 1 AS ${ref('present')}, ${picked.join(', ')} FROM signups_local) AS s USING user_id`,
+    ref,
+    present: `${ref('present')} = 1`,
   };
 }
