@@ -1,0 +1,165 @@
+/**
+ * `npm run analyze -- --clickhouse ...` on a real two-shard cluster (Debian's clickhouse-server
+ * on loopback, cluster.ts) writes the same files as the DuckDB engine, on the metric fixtures and
+ * the sample, in several zones and granularities, with filters and every series; and the results
+ * do not depend on how rows fall across the shards.
+ */
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAnalyze } from '../../src/cli/analyze.ts';
+import { openClickHouseEngine } from '../../src/db/clickhouse-engine.ts';
+import { startCluster } from './cluster.ts';
+import type { Cluster } from './cluster.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const fixture = (name: string) => path.join(REPO, 'test/fixtures/metrics', name);
+const sample = (name: string) => path.join(REPO, 'data/sample', name);
+
+/** The analysis files the cluster computes (ingest.json is written by the load). */
+const CLUSTER_FILES = ['signups.csv', 'waves.json'];
+
+interface DataSet {
+  name: string;
+  signups: string[];
+  posts: string[];
+  variants: string[][];
+}
+
+const COMMON: string[][] = [
+  [],
+  ['--tz', 'America/New_York', '--granularity', 'hour'],
+  ['--tz', 'Asia/Kolkata', '--granularity', 'week'],
+  ['--tz', 'Australia/Sydney', '--granularity', 'month'],
+  ['--series', 'posts'],
+  ['--series', 'authors', '--tz', 'Europe/London'],
+];
+
+const DATA: DataSet[] = [
+  {
+    name: 'frame fixture',
+    signups: [fixture('frame_signups.csv')],
+    posts: [fixture('frame_posts.csv')],
+    variants: [
+      ...COMMON,
+      ['--filter', 'signups.country=B'],
+      ['--baseline', '2025-01-01..2025-01-07'],
+    ],
+  },
+  {
+    name: 'filters fixture',
+    signups: [fixture('filters_signups.csv')],
+    posts: [fixture('filters_posts.csv')],
+    variants: [
+      ...COMMON,
+      // A value with a quote: placeholders are inlined as escaped literals on ClickHouse.
+      ['--filter', "signups.country=Côte d'Ivoire,FR"],
+      ['--filter', 'posts.language=en', '--series', 'posts'],
+      ['--filter', 'signups.source=ads', '--filter', 'posts.language=fr', '--series', 'authors'],
+    ],
+  },
+  {
+    name: 'mix fixture',
+    signups: [fixture('mix_signups.csv')],
+    posts: [fixture('mix_posts.csv')],
+    variants: COMMON,
+  },
+  {
+    name: 'retention fixture',
+    signups: [fixture('retention_signups.csv')],
+    posts: [fixture('retention_posts.csv')],
+    variants: COMMON,
+  },
+  {
+    name: 'sample',
+    signups: [sample('signups_app.csv'), sample('signups_web.csv')],
+    posts: [sample('posts_mobile.csv'), sample('posts_web.csv')],
+    variants: [
+      ...COMMON,
+      ['--filter', 'signups.country=US,CN', '--series', 'posts', '--granularity', 'hour'],
+    ],
+  },
+];
+
+const outDir = () => mkdtempSync(path.join(tmpdir(), 'surgescope-ch-test-'));
+const files = (d: DataSet) => [
+  ...d.signups.flatMap((f) => ['--signups', f]),
+  ...d.posts.flatMap((f) => ['--posts', f]),
+];
+const read = (dir: string, name: string) => readFileSync(path.join(dir, name), 'utf8');
+
+async function analyze(argv: string[]): Promise<string> {
+  const out = outDir();
+  const result = await runAnalyze([...argv, '--out', out]);
+  expect(result, `analyze ${argv.join(' ')}`).toEqual({ code: 0 });
+  return out;
+}
+
+describe('analyze on a two-shard ClickHouse cluster', () => {
+  let cluster: Cluster;
+  let urls: string;
+
+  beforeAll(async () => {
+    cluster = await startCluster();
+    urls = cluster.urls.join(',');
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  for (const data of DATA) {
+    it(`${data.name}: every variant writes the files DuckDB writes`, async () => {
+      const loaded = await analyze([...files(data), '--clickhouse', urls, '--load']);
+      // The load writes the same ingest report as a DuckDB run.
+      const duck = await analyze(files(data));
+      expect(read(loaded, 'ingest.json')).toBe(read(duck, 'ingest.json'));
+      for (const variant of data.variants) {
+        const local = variant.length === 0 ? duck : await analyze([...files(data), ...variant]);
+        const remote = await analyze(['--clickhouse', urls, ...variant]);
+        expect(readdirSync(remote).sort(), variant.join(' ')).toEqual([...CLUSTER_FILES].sort());
+        for (const name of CLUSTER_FILES)
+          expect(read(remote, name), `${data.name} ${variant.join(' ')}: ${name}`).toBe(
+            read(local, name),
+          );
+      }
+    });
+  }
+
+  it('results do not depend on how users fall across the shards', async () => {
+    const data = DATA[DATA.length - 1] as DataSet;
+    const shardCounts = async () =>
+      Promise.all(
+        cluster.urls.map(async (url) => {
+          const server = openClickHouseEngine({ url });
+          const [row] = await server.query<{ s: number; p: number; stray: number }>(
+            `SELECT (SELECT count() FROM signups_local) AS s, (SELECT count() FROM posts_local) AS p,
+               (SELECT count() FROM posts_local WHERE user_id IN (SELECT user_id FROM signups)
+                  AND user_id NOT IN (SELECT user_id FROM signups_local)) AS stray`,
+          );
+          return row;
+        }),
+      );
+    const variant = ['--filter', 'signups.country=US,CN', '--series', 'posts'];
+    const outputs: string[][] = [];
+    const counts = [];
+    for (const hash of ['cityHash64', 'sipHash64']) {
+      await analyze([...files(data), '--clickhouse', urls, '--load', '--shard-hash', hash]);
+      const perShard = await shardCounts();
+      // Both shards hold data, and every author's posts sit on the shard of their signup.
+      for (const shard of perShard) {
+        expect(shard?.s).toBeGreaterThan(0);
+        expect(shard?.p).toBeGreaterThan(0);
+        expect(shard?.stray).toBe(0);
+      }
+      counts.push(perShard.map((c) => c?.s));
+      const out = await analyze(['--clickhouse', urls, ...variant]);
+      outputs.push(CLUSTER_FILES.map((name) => read(out, name)));
+    }
+    // Two different spreads of the same users...
+    expect(counts[0]).not.toEqual(counts[1]);
+    // ...give the same files.
+    expect(outputs[1]).toEqual(outputs[0]);
+  });
+});

@@ -1,0 +1,23 @@
+/**
+ * Runs the ClickHouse suite when Debian's clickhouse-server is installed. Without it the suite is
+ * skipped with a clear message, except in CI (CI=true), where a missing server is a failure.
+ */
+import { spawnSync } from 'node:child_process';
+import { clickhouseBinary } from './cluster.ts';
+
+if (clickhouseBinary() === null) {
+  const msg =
+    'ClickHouse tests: clickhouse-server not found (apt-get install -y clickhouse-server).';
+  if (process.env.CI === 'true') {
+    console.error(`${msg} CI requires them: failing.`);
+    process.exit(1);
+  }
+  console.log(`${msg} SKIPPED the ClickHouse tests.`);
+  process.exit(0);
+}
+const r = spawnSync(
+  'npx',
+  ['vitest', 'run', '--config', 'vitest.clickhouse.config.ts', ...process.argv.slice(2)],
+  { stdio: 'inherit' },
+);
+process.exit(r.status ?? 1);
