@@ -5,8 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Engine } from '../db/engine.ts';
-import { runAnalysis, runWaves } from '../metrics/analysis.ts';
-import type { WavesAnalysis } from '../metrics/analysis.ts';
+import { runAnalysis, runMix, runWaves } from '../metrics/analysis.ts';
+import type { Analysis, WavesAnalysis } from '../metrics/analysis.ts';
 import { loadContext } from '../metrics/context.ts';
 import { UnknownColumnError } from '../metrics/filters.ts';
 import type { AnalyzeArgs } from './args.ts';
@@ -39,17 +39,18 @@ export async function writeAnalyses(engine: Engine, args: AnalyzeArgs): Promise<
   };
   const write = (name: string, text: string) => writeFileSync(path.join(args.out, name), text);
   if (engine.dialect === 'clickhouse') {
-    // The cluster computes the series and their waves; the other analyses are DuckDB's for now.
-    writeWaves(write, await runWaves(engine, ctx, params).catch(usage));
+    // The cluster computes the series, waves and mix; retention is DuckDB's for now.
+    const w = await runWaves(engine, ctx, params).catch(usage);
+    writeWaves(write, w);
+    writeMix(write, await runMix(engine, ctx, params, w));
     process.stderr.write(
-      `analyze: on ClickHouse only ${WAVE_FILES.join(' and ')} are computed yet; ${LATER_FILES.join(', ')} are not written\n`,
+      `analyze: on ClickHouse only ${CLUSTER_FILES.join(', ')} are computed yet; ${LATER_FILES.join(' and ')} are not written\n`,
     );
     return;
   }
   const a = await runAnalysis(engine, ctx, params).catch(usage);
   writeWaves(write, a);
-  write('mix.csv', toCsv(['bucket_start', 'group', 'category', 'posts', 'share'], a.mix));
-  write('drift.csv', toCsv(['bucket_start', 'group', 'jsd'], a.drift));
+  writeMix(write, a);
   write(
     'retention.csv',
     toCsv(
@@ -74,8 +75,8 @@ export async function writeAnalyses(engine: Engine, args: AnalyzeArgs): Promise<
   );
 }
 
-const WAVE_FILES = ['signups.csv', 'waves.json'];
-const LATER_FILES = ['mix.csv', 'drift.csv', 'retention.csv', 'retention_groups.csv'];
+const CLUSTER_FILES = ['signups.csv', 'waves.json', 'mix.csv', 'drift.csv'];
+const LATER_FILES = ['retention.csv', 'retention_groups.csv'];
 
 /** signups.csv and waves.json. */
 function writeWaves(
@@ -90,4 +91,13 @@ function writeWaves(
     ),
   );
   write('waves.json', JSON.stringify(a.waves ?? { baseline: null, waves: [] }, null, 2) + '\n');
+}
+
+/** mix.csv and drift.csv. */
+function writeMix(
+  write: (name: string, text: string) => void,
+  a: Pick<Analysis, 'mix' | 'drift'>,
+): void {
+  write('mix.csv', toCsv(['bucket_start', 'group', 'category', 'posts', 'share'], a.mix));
+  write('drift.csv', toCsv(['bucket_start', 'group', 'jsd'], a.drift));
 }

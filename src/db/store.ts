@@ -181,4 +181,3 @@ export async function clearStore(engine: Engine): Promise<void> {
     await engine.exec(`DROP TABLE IF EXISTS ${q(store, t)}`);
   await engine.exec(`CHECKPOINT ${sqlIdent(store)}`);
 }
-

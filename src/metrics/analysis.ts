@@ -130,23 +130,33 @@ export async function runWaves(
   };
 }
 
-export async function runAnalysis(
+/** Content mix per bucket and its drift from the baseline mix (mix.csv, drift.csv). */
+export async function runMix(
   engine: Engine,
   ctx: QueryContext,
   params: AnalysisParams,
-): Promise<Analysis> {
+  w: WavesAnalysis,
+): Promise<Pick<Analysis, 'mix' | 'drift'>> {
   const g = params.granularity;
-  const w = await runWaves(engine, ctx, params);
-  const { surgeUtcMs, surgeStart: start, allSignups: sAll } = w;
-  const mix = await contentMix(engine, ctx, g, surgeUtcMs);
+  const mix = await contentMix(engine, ctx, g, w.surgeUtcMs);
+  const sAll = w.allSignups;
   const window = baselineWindow(sAll.points, params.waves, coverageOf(sAll.dataStart, ctx, g));
   // The baseline mix ignores the date range: it is the reference every bucket is compared with.
   const unranged = { ...ctx, filters: { ...ctx.filters, from: null, to: null } };
   const base = w.frame?.baseline ?? window;
   const baselineMix = base ? await windowMix(engine, unranged, base) : [];
-  const drift = driftFromMix(mix, baselineMix);
+  return { mix, drift: driftFromMix(mix, baselineMix) };
+}
+
+/** The retention triangle and the wave groups' curves (retention.csv, retention_groups.csv). */
+export async function runRetention(
+  engine: Engine,
+  ctx: QueryContext,
+  params: AnalysisParams,
+  w: WavesAnalysis,
+): Promise<Pick<Analysis, 'retention' | 'groups'>> {
   // The triangle and the wave-group curves share one pass over the posts.
-  const spans = groupSpans(w.frame, start, g, ctx.tz);
+  const spans = groupSpans(w.frame, w.surgeStart, params.granularity, ctx.tz);
   const groupDim = { kind: 'group' as const, spans };
   const retBase = ctx.cubes
     ? undefined
@@ -156,14 +166,21 @@ export async function runAnalysis(
     await curves(engine, ctx, params.cohort, groupDim, retBase),
     groupNames(spans),
   );
+  return { retention: cells, groups };
+}
+
+export async function runAnalysis(
+  engine: Engine,
+  ctx: QueryContext,
+  params: AnalysisParams,
+): Promise<Analysis> {
+  const w = await runWaves(engine, ctx, params);
   return {
     signups: w.signups,
     waves: w.waves,
     frame: w.frame,
-    surgeStart: start,
-    mix,
-    drift,
-    retention: cells,
-    groups,
+    surgeStart: w.surgeStart,
+    ...(await runMix(engine, ctx, params, w)),
+    ...(await runRetention(engine, ctx, params, w)),
   };
 }

@@ -4,9 +4,11 @@
  * hour, day, ISO week (Monday 00:00) or month.
  */
 import { sqlString } from '../db/engine.ts';
-import { epochMsSql } from '../db/dialect.ts';
+import { clickhouseBucketLabel, epochMsSql, literal } from '../db/dialect.ts';
+import { rangeConditions, UnknownColumnError } from './filters.ts';
+import { isCalendarDate } from './stats.ts';
 import type { Engine } from '../db/engine.ts';
-import type { DataRange, Granularity } from './params.ts';
+import type { DataRange, Granularity, QueryContext } from './params.ts';
 import { utcToLocalSql } from './time-zone.ts';
 
 /** A UTC TIMESTAMP expression as local wall-clock time in `tz`. */
@@ -33,6 +35,37 @@ export function intervalSql(g: Granularity): string {
 /** A date literal as a local TIMESTAMP at midnight. */
 export function dateSql(date: string): string {
   return `CAST(${sqlString(date)} AS TIMESTAMP)`;
+}
+
+/** The label of the local bucket holding the UTC instant `expr`, in the context's dialect. */
+export function bucketLabelSql(ctx: QueryContext, expr: string, g: Granularity): string {
+  return ctx.dialect === 'clickhouse'
+    ? clickhouseBucketLabel(expr, g, ctx.tz)
+    : labelSql(bucketSql(localSql(expr, ctx.tz, ctx.range), g), g);
+}
+
+/**
+ * Conditions keeping a UTC instant expression whose local date (in the context's zone) lies in
+ * the range (inclusive days), in the context's dialect.
+ */
+export function localRangeConditions(
+  ctx: QueryContext,
+  expr: string,
+  range: { from?: string | null; to?: string | null },
+): string[] {
+  if (ctx.dialect !== 'clickhouse')
+    return rangeConditions(localSql(expr, ctx.tz, ctx.range), range);
+  const day = `toDate(${expr}, ${literal(ctx.tz, 'clickhouse')})`;
+  const out: string[] = [];
+  for (const [date, op] of [
+    [range.from, '>='],
+    [range.to, '<='],
+  ] as const) {
+    if (!date) continue;
+    if (!isCalendarDate(date)) throw new UnknownColumnError(`Bad date "${date}".`);
+    out.push(`${day} ${op} toDate('${date}')`);
+  }
+  return out;
 }
 
 /** Whole buckets from bucket `a` to bucket `b` (both truncated). */

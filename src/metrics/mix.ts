@@ -5,8 +5,9 @@
  */
 import type { Engine } from '../db/engine.ts';
 import { sqlString } from '../db/engine.ts';
-import { bucketSql, dateSql, labelSql, localSql } from './buckets.ts';
-import { rangeConditions, where } from './filters.ts';
+import { bucketLabelSql, dateSql, localRangeConditions } from './buckets.ts';
+import { where } from './filters.ts';
+import { doubleSql } from '../db/dialect.ts';
 import type { Sql } from './filters.ts';
 import type { AuthorGroup, Granularity, QueryContext } from './params.ts';
 import { postRelation } from './relations.ts';
@@ -28,33 +29,80 @@ export function labelTimestampSql(label: string): string {
     : dateSql(m[1] as string);
 }
 
-/** CTE `src(t, category, grp0, n)`: posts by local time inside the date range, with their group. */
-function sourceCte(
+/**
+ * Posts per (bucket label, group `new`/`existing`, category) inside a date range, from the
+ * posts relation; the label is '' when no granularity is given (one window).
+ */
+function countsSql(
   ctx: QueryContext,
   surgeUtcMs: number | null,
   range: { from?: string | null; to?: string | null },
+  g: Granularity | null,
 ): Sql {
   const rel = postRelation(ctx, { surgeUtcMs });
-  const t = localSql('u', ctx.tz, ctx.range);
+  const label = g === null ? "''" : bucketLabelSql(ctx, 'u', g);
   return {
-    text: `src AS (SELECT ${t} AS t, category, CASE WHEN newcomer THEN 'new' ELSE 'existing' END AS grp0, n
-      FROM (${rel.text})${where(rangeConditions(t, range))})`,
+    text: `SELECT b AS bucket_start, grp, category, ${doubleSql('sum(n)', ctx.dialect)} AS posts FROM (
+      SELECT ${label} AS b, CASE WHEN newcomer THEN 'new' ELSE 'existing' END AS grp, category, n
+      FROM (${rel.text})${where(localRangeConditions(ctx, 'u', range))})
+    GROUP BY bucket_start, grp, category`,
     params: rel.params,
   };
 }
 
-export function mixSql(ctx: QueryContext, g: Granularity, surgeUtcMs: number | null): Sql {
-  const source = sourceCte(ctx, surgeUtcMs, ctx.filters);
-  return {
-    text: `WITH ${source.text},
-      counts AS (SELECT ${bucketSql('t', g)} AS b, coalesce(grp0, 'all') AS grp, category, sum(n) AS n
-        FROM src GROUP BY GROUPING SETS ((b, grp0, category), (b, category)))
-    SELECT ${labelSql('b', g)} AS bucket_start, grp AS "group", category, CAST(n AS BIGINT) AS posts,
-      CAST(n AS DOUBLE) / sum(n) OVER (PARTITION BY b, grp) AS share
-    FROM counts
-    ORDER BY b, CASE grp WHEN 'all' THEN 0 WHEN 'new' THEN 1 ELSE 2 END, category`,
-    params: source.params,
+interface CountRow {
+  bucket_start: string;
+  grp: 'new' | 'existing';
+  category: string;
+  posts: number;
+}
+
+/** Text in code-point order (DuckDB's and ClickHouse's byte order of UTF-8). */
+export function byCodePoint(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = (x[i] as string).codePointAt(0)! - (y[i] as string).codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+const GROUP_ORDER: Record<AuthorGroup, number> = { all: 0, new: 1, existing: 2 };
+
+/**
+ * The mix rows from counts per bucket, group and category: `all` is the sum of both groups,
+ * and each share is the category's posts over its bucket and group's posts.
+ */
+export function mixRows(counts: readonly CountRow[]): MixRow[] {
+  const posts = new Map<string, MixRow>();
+  const totals = new Map<string, number>();
+  const add = (bucket: string, group: AuthorGroup, category: string, n: number) => {
+    const key = JSON.stringify([bucket, group, category]);
+    const row = posts.get(key);
+    if (row) row.posts += n;
+    else posts.set(key, { bucket_start: bucket, group, category, posts: n, share: 0 });
+    const total = JSON.stringify([bucket, group]);
+    totals.set(total, (totals.get(total) ?? 0) + n);
   };
+  for (const c of counts) {
+    const n = Number(c.posts);
+    add(c.bucket_start, c.grp, c.category, n);
+    add(c.bucket_start, 'all', c.category, n);
+  }
+  const rows = [...posts.values()];
+  for (const r of rows)
+    r.share = r.posts / (totals.get(JSON.stringify([r.bucket_start, r.group])) ?? 1);
+  return rows.sort(
+    (a, b) =>
+      (a.bucket_start < b.bucket_start ? -1 : a.bucket_start > b.bucket_start ? 1 : 0) ||
+      GROUP_ORDER[a.group] - GROUP_ORDER[b.group] ||
+      byCodePoint(a.category, b.category),
+  );
+}
+
+export function mixSql(ctx: QueryContext, g: Granularity, surgeUtcMs: number | null): Sql {
+  return countsSql(ctx, surgeUtcMs, ctx.filters, g);
 }
 
 export async function contentMix(
@@ -64,7 +112,7 @@ export async function contentMix(
   surgeUtcMs: number | null,
 ): Promise<MixRow[]> {
   const sql = mixSql(ctx, g, surgeUtcMs);
-  return engine.query<MixRow & Record<string, unknown>>(sql.text, sql.params);
+  return mixRows(await engine.query<CountRow & Record<string, unknown>>(sql.text, sql.params));
 }
 
 export interface CategoryShare {
@@ -73,22 +121,22 @@ export interface CategoryShare {
   share: number;
 }
 
-/** Category shares of all posts created inside a date window (inclusive dates). */
+/** Posts per category and group created inside a date window (inclusive dates). */
 export function windowMixSql(ctx: QueryContext, window: { from: string; to: string }): Sql {
-  const source = sourceCte(ctx, null, window);
-  return {
-    text: `WITH ${source.text}
-    SELECT category, CAST(sum(n) AS BIGINT) AS posts, CAST(sum(n) AS DOUBLE) / sum(sum(n)) OVER () AS share
-    FROM src GROUP BY category ORDER BY category`,
-    params: source.params,
-  };
+  return countsSql(ctx, null, window, null);
 }
 
+/** Category shares of all posts created inside a date window (inclusive dates). */
 export async function windowMix(
   engine: Engine,
   ctx: QueryContext,
   window: { from: string; to: string },
 ): Promise<CategoryShare[]> {
   const sql = windowMixSql(ctx, window);
-  return engine.query<CategoryShare & Record<string, unknown>>(sql.text, sql.params);
+  const rows = mixRows(
+    await engine.query<CountRow & Record<string, unknown>>(sql.text, sql.params),
+  );
+  return rows
+    .filter((r) => r.group === 'all')
+    .map(({ category, posts, share }) => ({ category, posts, share }));
 }

@@ -10,8 +10,8 @@
  * series over centuries.
  */
 import type { Engine } from '../db/engine.ts';
-import { bucketSql, labelSql, localSql } from './buckets.ts';
-import { clickhouseBucketLabel, doubleSql, epochMsSql } from '../db/dialect.ts';
+import { bucketLabelSql } from './buckets.ts';
+import { doubleSql, epochMsSql } from '../db/dialect.ts';
 import { bucketOfInstant, labelOf, nextBucketMs } from './labels.ts';
 import { utcToLocalMs } from './time-zone.ts';
 import type { Sql } from './filters.ts';
@@ -111,13 +111,6 @@ function relationOf(ctx: QueryContext, kind: SeriesKind, surgeUtcMs: number | nu
   };
 }
 
-/** The label of the local bucket holding the UTC instant `u`, in the context's dialect. */
-function bucketLabelSql(ctx: QueryContext, g: Granularity): string {
-  return ctx.dialect === 'clickhouse'
-    ? clickhouseBucketLabel('u', g, ctx.tz)
-    : labelSql(bucketSql(localSql('u', ctx.tz, ctx.range), g), g);
-}
-
 /**
  * Counts per local bucket of a relation, tagged `part`: b (the bucket label), v, and the UTC
  * instants (epoch ms) the bucket's rows span.
@@ -133,7 +126,7 @@ function countsSql(
   const value = kind === 'authors' ? 'count(DISTINCT user_id)' : 'sum(n)';
   return {
     text: `SELECT '${part}' AS part, b, ${doubleSql('v', d)} AS v, ulo, uhi FROM (
-      SELECT ${bucketLabelSql(ctx, g)} AS b, ${value} AS v,
+      SELECT ${bucketLabelSql(ctx, 'u', g)} AS b, ${value} AS v,
         ${epochMsSql('min(u)', d)} AS ulo, ${epochMsSql('max(u)', d)} AS uhi
       FROM (${rel.text}) GROUP BY b)`,
     params: rel.params,

@@ -19,7 +19,7 @@ const fixture = (name: string) => path.join(REPO, 'test/fixtures/metrics', name)
 const sample = (name: string) => path.join(REPO, 'data/sample', name);
 
 /** The analysis files the cluster computes (ingest.json is written by the load). */
-const CLUSTER_FILES = ['signups.csv', 'waves.json'];
+const CLUSTER_FILES = ['signups.csv', 'waves.json', 'mix.csv', 'drift.csv'];
 
 interface DataSet {
   name: string;
