@@ -5,8 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Engine } from '../db/engine.ts';
-import { runAnalysis, runMix, runWaves } from '../metrics/analysis.ts';
-import type { Analysis, WavesAnalysis } from '../metrics/analysis.ts';
+import { runAnalysis } from '../metrics/analysis.ts';
 import { loadContext } from '../metrics/context.ts';
 import { UnknownColumnError } from '../metrics/filters.ts';
 import type { AnalyzeArgs } from './args.ts';
@@ -38,19 +37,17 @@ export async function writeAnalyses(engine: Engine, args: AnalyzeArgs): Promise<
     throw err;
   };
   const write = (name: string, text: string) => writeFileSync(path.join(args.out, name), text);
-  if (engine.dialect === 'clickhouse') {
-    // The cluster computes the series, waves and mix; retention is DuckDB's for now.
-    const w = await runWaves(engine, ctx, params).catch(usage);
-    writeWaves(write, w);
-    writeMix(write, await runMix(engine, ctx, params, w));
-    process.stderr.write(
-      `analyze: on ClickHouse only ${CLUSTER_FILES.join(', ')} are computed yet; ${LATER_FILES.join(' and ')} are not written\n`,
-    );
-    return;
-  }
   const a = await runAnalysis(engine, ctx, params).catch(usage);
-  writeWaves(write, a);
-  writeMix(write, a);
+  write(
+    'signups.csv',
+    toCsv(
+      ['bucket_start', 'signups'],
+      a.signups.map((p) => ({ bucket_start: p.bucket_start, signups: p.value })),
+    ),
+  );
+  write('waves.json', JSON.stringify(a.waves ?? { baseline: null, waves: [] }, null, 2) + '\n');
+  write('mix.csv', toCsv(['bucket_start', 'group', 'category', 'posts', 'share'], a.mix));
+  write('drift.csv', toCsv(['bucket_start', 'group', 'jsd'], a.drift));
   write(
     'retention.csv',
     toCsv(
@@ -73,31 +70,4 @@ export async function writeAnalyses(engine: Engine, args: AnalyzeArgs): Promise<
       a.groups,
     ),
   );
-}
-
-const CLUSTER_FILES = ['signups.csv', 'waves.json', 'mix.csv', 'drift.csv'];
-const LATER_FILES = ['retention.csv', 'retention_groups.csv'];
-
-/** signups.csv and waves.json. */
-function writeWaves(
-  write: (name: string, text: string) => void,
-  a: Pick<WavesAnalysis, 'signups' | 'waves'>,
-): void {
-  write(
-    'signups.csv',
-    toCsv(
-      ['bucket_start', 'signups'],
-      a.signups.map((p) => ({ bucket_start: p.bucket_start, signups: p.value })),
-    ),
-  );
-  write('waves.json', JSON.stringify(a.waves ?? { baseline: null, waves: [] }, null, 2) + '\n');
-}
-
-/** mix.csv and drift.csv. */
-function writeMix(
-  write: (name: string, text: string) => void,
-  a: Pick<Analysis, 'mix' | 'drift'>,
-): void {
-  write('mix.csv', toCsv(['bucket_start', 'group', 'category', 'posts', 'share'], a.mix));
-  write('drift.csv', toCsv(['bucket_start', 'group', 'jsd'], a.drift));
 }

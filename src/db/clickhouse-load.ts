@@ -49,8 +49,10 @@ async function carried(duck: Engine, table: TableName): Promise<string[]> {
   return (await tableColumns(duck, table)).map((c) => c.name).filter((n) => !n.startsWith('_'));
 }
 
+/** Ingest keeps only rows with a user_id and a timestamp (the rest are rejects): not Nullable. */
 function columnType(name: string): string {
-  return TIME_COLUMNS.has(name) ? "Nullable(DateTime('UTC'))" : 'Nullable(String)';
+  if (TIME_COLUMNS.has(name)) return "DateTime('UTC')";
+  return name === 'user_id' ? 'String' : 'Nullable(String)';
 }
 
 /** Create `<table>_local` (MergeTree) and `<table>` (Distributed over the cluster) on one server. */
@@ -69,7 +71,7 @@ async function createTables(
   await server.exec(`CREATE TABLE ${local} (${cols}) ENGINE = MergeTree() ORDER BY tuple()`);
   const hash = target.shardHash ?? 'cityHash64';
   await server.exec(
-    `CREATE TABLE ${chIdent(table)} AS ${local} ENGINE = Distributed(${chIdent(target.cluster)}, ${chIdent(db)}, ${local}, ${hash}(ifNull(user_id, '')))`,
+    `CREATE TABLE ${chIdent(table)} AS ${local} ENGINE = Distributed(${chIdent(target.cluster)}, ${chIdent(db)}, ${local}, ${hash}(user_id))`,
   );
 }
 

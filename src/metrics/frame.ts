@@ -5,7 +5,8 @@
  */
 import { labelEndUtcMs, labelToUtcMs, bucketOfInstant } from './labels.ts';
 import type { Granularity, QueryContext } from './params.ts';
-import { instantSql } from './relations.ts';
+import { instantLiteral } from '../db/dialect.ts';
+import type { Dialect } from '../db/dialect.ts';
 import type { Coverage, WaveResult } from './waves.ts';
 
 /** The coverage of a series whose first event falls on `dataStart` (local date). */
@@ -54,13 +55,13 @@ export function groupOf(utcMs: number, spans: GroupSpans): string {
  * SQL for the group of a signup-instant expression: before the surge start, inside wave N's
  * buckets, or between (after the surge start, outside every wave). No surge start: all before.
  */
-export function groupSql(expr: string, spans: GroupSpans): string {
+export function groupSql(expr: string, spans: GroupSpans, d?: Dialect): string {
   if (spans.surgeUtcMs === null) return `'${GROUP_BEFORE}'`;
   const waves = spans.waves.map(
     (w, i) =>
-      `WHEN ${expr} >= ${instantSql(w.startUtcMs)} AND ${expr} < ${instantSql(w.endUtcMs)} THEN '${waveGroupName(i)}'`,
+      `WHEN ${expr} >= ${instantLiteral(w.startUtcMs, d)} AND ${expr} < ${instantLiteral(w.endUtcMs, d)} THEN '${waveGroupName(i)}'`,
   );
-  return `(CASE WHEN ${expr} < ${instantSql(spans.surgeUtcMs)} THEN '${GROUP_BEFORE}' ${waves.join(' ')} ELSE '${GROUP_BETWEEN}' END)`;
+  return `(CASE WHEN ${expr} < ${instantLiteral(spans.surgeUtcMs, d)} THEN '${GROUP_BEFORE}' ${waves.join(' ')} ELSE '${GROUP_BETWEEN}' END)`;
 }
 
 /** Every instant a frame's groups or newcomers split signups at. */

@@ -11,7 +11,17 @@
  */
 import type { Engine, SqlParam } from '../db/engine.ts';
 import { sqlIdent } from '../db/engine.ts';
-import { bucketSql, labelSql, localSql, periodsBetweenSql } from './buckets.ts';
+import {
+  bucketSql,
+  labelSql,
+  localRangeConditions,
+  localSql,
+  periodsBetweenSql,
+} from './buckets.ts';
+import { doubleSql, literal } from '../db/dialect.ts';
+import { inlineParams } from '../db/clickhouse-engine.ts';
+import { bucketOfInstant } from './labels.ts';
+import { labelTimestampSql } from './mix.ts';
 import {
   checkFilters,
   checkedColumn,
@@ -26,7 +36,6 @@ import type { Sql } from './filters.ts';
 import { bandGroupSql, groupSql } from './frame.ts';
 import type { GroupSpans } from './frame.ts';
 import type { CohortGranularity, QueryContext } from './params.ts';
-import { instantSql } from './relations.ts';
 import { wilson } from './stats.ts';
 
 export interface RetentionCell {
@@ -52,14 +61,41 @@ function retentionCube(ctx: QueryContext, g: CohortGranularity) {
   return ctx.cubes?.retention.find((r) => r.tz === ctx.tz && r.g === g) ?? null;
 }
 
-/** CTEs rs, ra, rr (see the module comment) from the retention cube, or null if it cannot serve. */
-function cubeBase(ctx: QueryContext, g: CohortGranularity, dim: RetentionDim): Sql | null {
+/**
+ * The three relations rs, ra, rr (see the module comment) as a query reads them: names of CTEs
+ * that `with` defines (DuckDB), or inline subqueries (ClickHouse 18.16 has no CTEs).
+ */
+export interface RetentionBase {
+  /** `WITH …` defining the three names, or '' when they are subqueries. */
+  with: string;
+  rs: string;
+  ra: string;
+  rr: string;
+  params: SqlParam[];
+}
+
+/** Name three relations in a WITH (DuckDB) over `prefix` CTEs. */
+function namedBase(
+  prefix: readonly string[],
+  parts: { rs: string; ra: string; rr: string },
+  params: SqlParam[],
+): RetentionBase {
+  const ctes = [...prefix, `rs AS (${parts.rs})`, `ra AS (${parts.ra})`, `rr AS (${parts.rr})`];
+  return { with: `WITH ${ctes.join(', ')}`, rs: 'rs', ra: 'ra', rr: 'rr', params };
+}
+
+/** rs, ra, rr from the retention cube, or null if it cannot serve (DuckDB only). */
+function cubeBase(
+  ctx: QueryContext,
+  g: CohortGranularity,
+  dim: RetentionDim,
+): RetentionBase | null {
   const cube = retentionCube(ctx, g);
   const combos = ctx.cubes?.signups?.columns ?? [];
   if (!cube || filterColumns(ctx, 'posts').length > 0) return null;
   const cols = [...filterColumns(ctx, 'signups'), ...(dim.kind === 'segment' ? [dim.column] : [])];
   if (!cols.every((c) => combos.includes(c))) return null;
-  let d = 'NULL';
+  let d = "''";
   if (dim.kind === 'group') {
     const bandSql = bandGroupSql('x.band', cube.boundaries, dim.spans);
     if (bandSql === null) return null;
@@ -78,10 +114,56 @@ function cubeBase(ctx: QueryContext, g: CohortGranularity, dim: RetentionDim): S
   const part = (table: string, extra: string) =>
     `SELECT ${c} AS c, ${d} AS d${extra ? `, x.${extra}` : ''}, sum(x.n) AS n FROM ${sqlIdent(`${cube.name}_${table}`)} x${join}${where(conds)} GROUP BY ALL`;
   // The same conditions appear three times: bind their values three times.
-  return {
-    text: `rs AS (${part('sizes', '')}), ra AS (${part('active', 'k')}), rr AS (${part('reach', 'mk')})`,
-    params: [...params, ...params, ...params],
-  };
+  return namedBase(
+    [],
+    { rs: part('sizes', ''), ra: part('active', 'k'), rr: part('reach', 'mk') },
+    [...params, ...params, ...params],
+  );
+}
+
+/** A cohort bucket (local, in the context's dialect) of a UTC instant expression. */
+function cohortSql(ctx: QueryContext, expr: string, g: CohortGranularity): string {
+  if (ctx.dialect !== 'clickhouse') return bucketSql(localSql(expr, ctx.tz, ctx.range), g);
+  const day = `toDate(${expr}, ${literal(ctx.tz, 'clickhouse')})`;
+  return g === 'day' ? day : g === 'week' ? `toMonday(${day})` : `toStartOfMonth(${day})`;
+}
+
+/** Whole cohort buckets from bucket `a` to bucket `b`, in the context's dialect. */
+function periodsSql(ctx: QueryContext, a: string, b: string, g: CohortGranularity): string {
+  if (ctx.dialect !== 'clickhouse') return periodsBetweenSql(a, b, g);
+  const days = `(toInt64(toRelativeDayNum(${b})) - toInt64(toRelativeDayNum(${a})))`;
+  if (g === 'day') return days;
+  // Both are week starts: the days between are a multiple of 7.
+  if (g === 'week') return `intDiv(${days}, 7)`;
+  return `((toInt64(toYear(${b})) - toInt64(toYear(${a}))) * 12 + toInt64(toMonth(${b})) - toInt64(toMonth(${a})))`;
+}
+
+/** The cohort bucket holding the data's end (partial), as a constant. */
+function lastBucketSql(ctx: QueryContext, g: CohortGranularity): string {
+  const label = bucketOfInstant(ctx.range.endMs, g, ctx.tz);
+  return ctx.dialect === 'clickhouse' ? `toDate('${label}')` : labelTimestampSql(label);
+}
+
+/** The label (`YYYY-MM-DD`) of a cohort bucket expression. */
+function cohortLabelSql(ctx: QueryContext, expr: string, g: CohortGranularity): string {
+  return ctx.dialect === 'clickhouse' ? `toString(${expr})` : labelSql(expr, g);
+}
+
+/** A whole number as a 64-bit integer (join keys must agree in type on ClickHouse). */
+function int64(ctx: QueryContext, expr: string): string {
+  return ctx.dialect === 'clickhouse' ? `toInt64(${expr})` : `CAST(${expr} AS BIGINT)`;
+}
+
+/** Rows of `rel` repeated for k = 0 .. count-1 (column k). */
+function periodsUpTo(ctx: QueryContext, count: string): string {
+  return ctx.dialect === 'clickhouse'
+    ? `toInt64(arrayJoin(range(toUInt64(greatest(${count}, 0)))))`
+    : `unnest(range(0, CAST(${count} AS BIGINT)))`;
+}
+
+/** The join of the dialect: ClickHouse names its strictness (each right row is unique here). */
+function joinSql(ctx: QueryContext, kind: 'LEFT' | 'INNER', strict: 'ANY' | 'ALL'): string {
+  return ctx.dialect === 'clickhouse' ? `${strict} ${kind} JOIN` : `${kind} JOIN`;
 }
 
 /** The raw parts: each user's cohort and dimension, and their distinct active periods. */
@@ -90,63 +172,81 @@ function rawParts(
   g: CohortGranularity,
   dim: RetentionDim,
 ): { users: Sql; act: (users: string) => Sql } {
+  const ch = ctx.dialect === 'clickhouse';
   const sParams: SqlParam[] = [];
-  const t = localSql('s.signup_at', ctx.tz, ctx.range);
-  let d = 'NULL';
-  if (dim.kind === 'group') d = groupSql('s.signup_at', dim.spans);
+  let d = "''";
+  if (dim.kind === 'group') d = groupSql('signup_at', dim.spans, ctx.dialect);
   else if (dim.kind === 'segment')
-    d = `coalesce(s.${checkedColumn(ctx, 'signups', dim.column)}, '${MISSING}')`;
+    d = `ifNull(${checkedColumn(ctx, 'signups', dim.column)}, '${MISSING}')`;
   const sConds = [
-    ...segmentConditions(ctx, 'signups', (c) => `s.${sqlIdent(c)}`, sParams),
-    ...rangeConditions(t, ctx.filters),
+    ...segmentConditions(ctx, 'signups', (c) => sqlIdent(c), sParams),
+    ...localRangeConditions(ctx, 'signup_at', ctx.filters),
   ];
   const pParams: SqlParam[] = [];
   const pConds = segmentConditions(ctx, 'posts', (c) => `p.${sqlIdent(c)}`, pParams);
-  const postBucket = bucketSql(localSql('p.created_at', ctx.tz, ctx.range), g);
+  const postBucket = cohortSql(ctx, 'p.created_at', g);
+  const users = (table: string, c: string, dd: string) =>
+    `SELECT user_id, ${cohortSql(ctx, 'signup_at', g)} AS ${c}, ${d} AS ${dd} FROM ${table}${where(sConds)}`;
   return {
-    users: {
-      text: `SELECT s.user_id, ${bucketSql(t, g)} AS c, ${d} AS d FROM signups s${where(sConds)}`,
-      params: sParams,
-    },
-    act: (users) => ({
-      text: `SELECT DISTINCT u.user_id, u.c, u.d, ${periodsBetweenSql('u.c', postBucket, g)} AS k
-        FROM ${users} u JOIN posts p ON p.user_id = u.user_id${where(pConds)}`,
-      params: pParams,
-    }),
+    users: { text: users('signups', 'c', 'd'), params: sParams },
+    act: (usersRel) =>
+      ch
+        ? {
+            // Per shard: a user's posts sit on the shard of their signup (both by user_id).
+            text: `SELECT DISTINCT user_id, _c AS c, _d AS d, ${int64(ctx, periodsSql(ctx, '_c', postBucket, g))} AS k
+              FROM posts AS p ANY INNER JOIN (${users('signups_local', '_c', '_d')}) AS u USING user_id${where(pConds)}`,
+            params: [...sParams, ...pParams],
+          }
+        : {
+            text: `SELECT DISTINCT u.user_id, u.c, u.d, ${int64(ctx, periodsSql(ctx, 'u.c', postBucket, g))} AS k
+              FROM ${usersRel} u JOIN posts p ON p.user_id = u.user_id${where(pConds)}`,
+            params: pParams,
+          },
   };
 }
 
 /** rs, ra, rr over relations of users (user_id, c, d) and their activity (user_id, c, d, k). */
-function aggregatesSql(users: string, act: string): string {
-  return `rs AS (SELECT c, d, count(*) AS n FROM ${users} GROUP BY c, d),
-      ra AS (SELECT c, d, k, count(*) AS n FROM ${act} WHERE k >= 0 GROUP BY c, d, k),
-      rr AS (SELECT c, d, mk, count(*) AS n FROM (
-        SELECT c, d, user_id, max(k) AS mk FROM ${act} WHERE k >= 0 GROUP BY c, d, user_id) GROUP BY c, d, mk)`;
+function aggregates(users: string, act: string): { rs: string; ra: string; rr: string } {
+  return {
+    rs: `SELECT c, d, count(*) AS n FROM ${users} GROUP BY c, d`,
+    ra: `SELECT c, d, k, count(*) AS n FROM ${act} WHERE k >= 0 GROUP BY c, d, k`,
+    rr: `SELECT c, d, mk, count(*) AS n FROM (
+        SELECT c, d, user_id, max(k) AS mk FROM ${act} WHERE k >= 0 GROUP BY c, d, user_id) GROUP BY c, d, mk`,
+  };
 }
 
-/** CTEs rs, ra, rr from the raw tables. */
-function rawBase(ctx: QueryContext, g: CohortGranularity, dim: RetentionDim): Sql {
+/** rs, ra, rr from the raw tables. */
+function rawBase(ctx: QueryContext, g: CohortGranularity, dim: RetentionDim): RetentionBase {
   const parts = rawParts(ctx, g, dim);
+  if (ctx.dialect === 'clickhouse') {
+    // No CTEs: the relations are subqueries, each with its values written in.
+    const users = `(${inlineParams(parts.users.text, parts.users.params)})`;
+    const act = parts.act(users);
+    const a = aggregates(users, `(${inlineParams(act.text, act.params)})`);
+    return { with: '', rs: `(${a.rs})`, ra: `(${a.ra})`, rr: `(${a.rr})`, params: [] };
+  }
   const act = parts.act('users');
-  return {
-    text: `users AS (${parts.users.text}), act AS (${act.text}), ${aggregatesSql('users', 'act')}`,
-    params: [...parts.users.params, ...act.params],
-  };
+  return namedBase(
+    [`users AS (${parts.users.text})`, `act AS (${act.text})`],
+    aggregates('users', 'act'),
+    [...parts.users.params, ...act.params],
+  );
 }
 
 /**
  * Compute the raw retention relations once into temp tables and return the CTEs reading them:
  * the triangle and the wave-group curves of one analysis then share the one expensive pass
  * (the distinct active periods of every user). With dimension `group` the triangle (which sums
- * over it) and the group curves both read it.
+ * over it) and the group curves both read it. DuckDB only; elsewhere the raw base is returned.
  */
 export async function materializeRetention(
   engine: Engine,
   ctx: QueryContext,
   g: CohortGranularity,
   dim: RetentionDim,
-): Promise<Sql> {
+): Promise<RetentionBase> {
   checkFilters(ctx);
+  if (ctx.dialect === 'clickhouse') return rawBase(ctx, g, dim);
   const parts = rawParts(ctx, g, dim);
   await engine.query(
     `CREATE OR REPLACE TEMP TABLE _ret_users_raw AS ${parts.users.text}`,
@@ -154,40 +254,56 @@ export async function materializeRetention(
   );
   const act = parts.act('_ret_users_raw');
   await engine.query(`CREATE OR REPLACE TEMP TABLE _ret_act_raw AS ${act.text}`, act.params);
-  return { text: aggregatesSql('_ret_users_raw', '_ret_act_raw'), params: [] };
+  return namedBase([], aggregates('_ret_users_raw', '_ret_act_raw'), []);
 }
 
-export function retentionBase(ctx: QueryContext, g: CohortGranularity, dim: RetentionDim): Sql {
+export function retentionBase(
+  ctx: QueryContext,
+  g: CohortGranularity,
+  dim: RetentionDim,
+): RetentionBase {
   checkFilters(ctx);
   return cubeBase(ctx, g, dim) ?? rawBase(ctx, g, dim);
-}
-
-function lastBucketCte(ctx: QueryContext, g: CohortGranularity): string {
-  return `last AS (SELECT ${bucketSql(localSql(instantSql(ctx.range.endMs), ctx.tz, ctx.range), g)} AS lb)`;
 }
 
 /** Every cell of the triangle (all cohorts together, no dimension). */
 export function retentionSql(
   ctx: QueryContext,
   g: CohortGranularity,
-  base: Sql = retentionBase(ctx, g, { kind: 'none' }),
+  base: RetentionBase = retentionBase(ctx, g, { kind: 'none' }),
 ): Sql {
-  const period = (a: string, b: string) => periodsBetweenSql(a, b, g);
+  const last = lastBucketSql(ctx, g);
+  const left = joinSql(ctx, 'LEFT', 'ANY');
+  const cells = `SELECT c, size, span, ${periodsUpTo(ctx, 'span + 1')} AS k FROM (
+      SELECT c, size, ${int64(ctx, periodsSql(ctx, 'c', last, g))} AS span FROM (
+        SELECT c, sum(n) AS size FROM ${base.rs} GROUP BY c))`;
+  const onK = `SELECT c, k, sum(n) AS active FROM ${base.ra} GROUP BY c, k`;
+  // Users whose last active period is k or later, per cell: the reach joined on the cohort.
+  const reach = `SELECT c, mk, sum(n) AS n FROM ${base.rr} GROUP BY c, mk`;
+  const orAfter = `SELECT c, k, sum(n) AS oa FROM (SELECT c, k FROM (${cells})) ${joinSql(ctx, 'INNER', 'ALL')} (${reach}) USING (c) WHERE mk >= k GROUP BY c, k`;
   return {
-    text: `WITH ${base.text}, ${lastBucketCte(ctx, g)},
-      sizes AS (SELECT c, sum(n) AS n FROM rs GROUP BY c),
-      on_k AS (SELECT c, k, sum(n) AS n FROM ra GROUP BY c, k),
-      reach AS (SELECT c, mk, sum(n) AS n FROM rr GROUP BY c, mk),
-      cells AS (SELECT s.c, s.n AS size, g.k, ${period('s.c', 'last.lb')} AS span
-        FROM sizes s CROSS JOIN last CROSS JOIN generate_series(0, ${period('s.c', 'last.lb')}) AS g(k))
-    SELECT ${labelSql('cells.c', g)} AS cohort_start, CAST(cells.size AS BIGINT) AS cohort_size,
-      CAST(cells.k AS INTEGER) AS period, CAST(coalesce(on_k.n, 0) AS BIGINT) AS active_users,
-      CAST(coalesce(on_k.n, 0) AS DOUBLE) / cells.size AS retention,
-      CAST((SELECT coalesce(sum(r.n), 0) FROM reach r WHERE r.c = cells.c AND r.mk >= cells.k) AS BIGINT) AS active_on_or_after,
-      cells.k < cells.span AS complete
-    FROM cells LEFT JOIN on_k ON on_k.c = cells.c AND on_k.k = cells.k
-    ORDER BY cells.c, cells.k`,
+    text: `${base.with}
+    SELECT ${cohortLabelSql(ctx, 'c', g)} AS cohort_start, ${int64(ctx, 'size')} AS cohort_size,
+      k AS period, ${int64(ctx, 'coalesce(active, 0)')} AS active_users,
+      ${doubleSql('coalesce(active, 0)', ctx.dialect)} / size AS retention,
+      ${int64(ctx, 'coalesce(oa, 0)')} AS active_on_or_after, k < span AS complete
+    FROM (SELECT c, size, span, k, active FROM (${cells}) ${left} (${onK}) USING (c, k))
+      ${left} (${orAfter}) USING (c, k)
+    ORDER BY c, k`,
     params: base.params,
+  };
+}
+
+/** A cell as read back: numbers as numbers, `complete` as a boolean (ClickHouse says 0/1). */
+function cellOf(r: Record<string, unknown>): RetentionCell {
+  return {
+    cohort_start: String(r.cohort_start),
+    cohort_size: Number(r.cohort_size),
+    period: Number(r.period),
+    active_users: Number(r.active_users),
+    retention: Number(r.retention),
+    active_on_or_after: Number(r.active_on_or_after),
+    complete: r.complete === true || r.complete === 1,
   };
 }
 
@@ -195,10 +311,10 @@ export async function retention(
   engine: Engine,
   ctx: QueryContext,
   g: CohortGranularity,
-  base?: Sql,
+  base?: RetentionBase,
 ): Promise<RetentionCell[]> {
   const sql = retentionSql(ctx, g, base);
-  return engine.query<RetentionCell & Record<string, unknown>>(sql.text, sql.params);
+  return (await engine.query(sql.text, sql.params)).map(cellOf);
 }
 
 export interface CurveRow {
@@ -213,30 +329,50 @@ export interface CurveRow {
 /**
  * Average curves by a dimension over complete cells: for each key and period k, users active
  * summed over the complete cells (cohort bucket, key) divided by the sum of their sizes. A
- * period appears only where the key has a complete cell. Segment values beyond the top
- * `top` (by users) are merged into Other.
+ * period appears only where the key has a complete cell. Segment values beyond the top `top`
+ * (by users, then by value) are merged into Other: `topValues` names them (topValuesSql).
  */
 export function curvesSql(
   ctx: QueryContext,
   g: CohortGranularity,
   dim: Exclude<RetentionDim, { kind: 'none' }>,
-  base: Sql = retentionBase(ctx, g, dim),
+  base: RetentionBase = retentionBase(ctx, g, dim),
+  topValues: readonly string[] = [],
 ): Sql {
-  const period = (a: string, b: string) => periodsBetweenSql(a, b, g);
-  const top = dim.kind === 'segment' ? (dim.top ?? 8) : null;
-  const key =
-    top === null ? 'grid.d' : `CASE WHEN ranked.r <= ${top} THEN grid.d ELSE '${OTHER}' END`;
+  const last = lastBucketSql(ctx, g);
+  const params = [...base.params];
+  let key = 'd';
+  if (dim.kind === 'segment') {
+    params.push(...topValues);
+    key =
+      topValues.length === 0
+        ? `'${OTHER}'`
+        : `CASE WHEN d IN (${topValues.map(() => '?').join(', ')}) THEN d ELSE '${OTHER}' END`;
+  }
+  const left = joinSql(ctx, 'LEFT', 'ANY');
+  // Complete cells only: periods 0 .. span-1 of each (cohort, value).
+  const grid = `SELECT c, d, size, ${periodsUpTo(ctx, 'span')} AS k FROM (
+      SELECT c, d, n AS size, ${int64(ctx, periodsSql(ctx, 'c', last, g))} AS span FROM ${base.rs})`;
+  const orAfter = `SELECT c, d, k, sum(n) AS oa FROM (SELECT c, d, k FROM (${grid})) ${joinSql(ctx, 'INNER', 'ALL')} ${base.rr} USING (c, d) WHERE mk >= k GROUP BY c, d, k`;
+  const active = `SELECT c, d, k, n AS active FROM ${base.ra}`;
   return {
-    text: `WITH ${base.text}, ${lastBucketCte(ctx, g)},
-      ranked AS (SELECT d, row_number() OVER (ORDER BY sum(n) DESC, d) AS r FROM rs GROUP BY d),
-      grid AS (SELECT s.c, s.d, s.n AS size, g.k,
-          (SELECT coalesce(sum(r.n), 0) FROM rr r WHERE r.c = s.c AND r.d IS NOT DISTINCT FROM s.d AND r.mk >= g.k) AS oa
-        FROM rs s CROSS JOIN last CROSS JOIN generate_series(0, ${period('s.c', 'last.lb')} - 1) AS g(k))
-    SELECT ${key} AS key, CAST(grid.k AS INTEGER) AS period, CAST(sum(grid.size) AS BIGINT) AS cohort_size,
-      CAST(sum(coalesce(a.n, 0)) AS BIGINT) AS active_users, CAST(sum(grid.oa) AS BIGINT) AS active_on_or_after
-    FROM grid JOIN ranked ON ranked.d IS NOT DISTINCT FROM grid.d
-      LEFT JOIN ra a ON a.c = grid.c AND a.d IS NOT DISTINCT FROM grid.d AND a.k = grid.k
-    GROUP BY 1, 2 ORDER BY 1, 2`,
+    text: `${base.with}
+    SELECT key, period, ${int64(ctx, 'sum(size)')} AS cohort_size,
+      ${int64(ctx, 'sum(coalesce(active, 0))')} AS active_users,
+      ${int64(ctx, 'sum(coalesce(oa, 0))')} AS active_on_or_after
+    FROM (
+      SELECT ${key} AS key, k AS period, size, active, oa FROM (
+        SELECT c, d, k, size, active FROM (${grid}) ${left} (${active}) USING (c, d, k))
+      ${left} (${orAfter}) USING (c, d, k))
+    GROUP BY key, period ORDER BY key, period`,
+    params,
+  };
+}
+
+/** The `top` segment values with the most users (ties: by value), for curvesSql. */
+export function topValuesSql(base: RetentionBase, top: number): Sql {
+  return {
+    text: `${base.with} SELECT d FROM (SELECT d, sum(n) AS users FROM ${base.rs} GROUP BY d) ORDER BY users DESC, d LIMIT ${Math.max(0, Math.floor(top))}`,
     params: base.params,
   };
 }
@@ -246,10 +382,21 @@ export async function curves(
   ctx: QueryContext,
   g: CohortGranularity,
   dim: Exclude<RetentionDim, { kind: 'none' }>,
-  base?: Sql,
+  base: RetentionBase = retentionBase(ctx, g, dim),
 ): Promise<CurveRow[]> {
-  const sql = curvesSql(ctx, g, dim, base);
-  return engine.query<CurveRow & Record<string, unknown>>(sql.text, sql.params);
+  let topValues: string[] = [];
+  if (dim.kind === 'segment') {
+    const sql = topValuesSql(base, dim.top ?? 8);
+    topValues = (await engine.query<{ d: string }>(sql.text, sql.params)).map((r) => String(r.d));
+  }
+  const sql = curvesSql(ctx, g, dim, base, topValues);
+  return (await engine.query(sql.text, sql.params)).map((r) => ({
+    key: String(r.key),
+    period: Number(r.period),
+    cohort_size: Number(r.cohort_size),
+    active_users: Number(r.active_users),
+    active_on_or_after: Number(r.active_on_or_after),
+  }));
 }
 
 /** One row of retention_groups.csv: a wave group's average curve point with its interval. */

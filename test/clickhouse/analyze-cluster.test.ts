@@ -11,6 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAnalyze } from '../../src/cli/analyze.ts';
 import { openClickHouseEngine } from '../../src/db/clickhouse-engine.ts';
+import { openNodeEngine } from '../../src/db/node-engine.ts';
+import { ingestFiles } from '../../src/ingest/ingest.ts';
+import { pathInput } from '../../src/ingest/node-input.ts';
+import { loadContext } from '../../src/metrics/context.ts';
+import { curves } from '../../src/metrics/retention.ts';
 import { startCluster } from './cluster.ts';
 import type { Cluster } from './cluster.ts';
 
@@ -18,8 +23,15 @@ const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = (name: string) => path.join(REPO, 'test/fixtures/metrics', name);
 const sample = (name: string) => path.join(REPO, 'data/sample', name);
 
-/** The analysis files the cluster computes (ingest.json is written by the load). */
-const CLUSTER_FILES = ['signups.csv', 'waves.json', 'mix.csv', 'drift.csv'];
+/** Every analysis file (ingest.json is written by the load). */
+const CLUSTER_FILES = [
+  'signups.csv',
+  'waves.json',
+  'mix.csv',
+  'drift.csv',
+  'retention.csv',
+  'retention_groups.csv',
+];
 
 interface DataSet {
   name: string;
@@ -35,6 +47,8 @@ const COMMON: string[][] = [
   ['--tz', 'Australia/Sydney', '--granularity', 'month'],
   ['--series', 'posts'],
   ['--series', 'authors', '--tz', 'Europe/London'],
+  ['--cohort', 'day', '--tz', 'Asia/Tokyo'],
+  ['--cohort', 'month', '--tz', 'America/New_York'],
 ];
 
 const DATA: DataSet[] = [
@@ -126,6 +140,42 @@ describe('analyze on a two-shard ClickHouse cluster', () => {
       }
     });
   }
+
+  it('retention curves by a signup column (top values, the rest as Other) match DuckDB', async () => {
+    const data = DATA[DATA.length - 1] as DataSet;
+    await analyze([...files(data), '--clickhouse', urls, '--load']);
+    const duck = await openNodeEngine({ allowedPaths: [...data.signups, ...data.posts] });
+    try {
+      await ingestFiles(duck, [
+        ...data.signups.map((f) => ({
+          input: pathInput(f),
+          options: { table: 'signups' as const },
+        })),
+        ...data.posts.map((f) => ({ input: pathInput(f), options: { table: 'posts' as const } })),
+      ]);
+      const house = openClickHouseEngine({ url: cluster.urls[0] as string });
+      for (const [tz, g, top] of [
+        ['UTC', 'week', 3],
+        ['Asia/Shanghai', 'day', 8],
+        ['America/New_York', 'month', 1],
+      ] as const) {
+        const filters = {
+          segments: [{ table: 'posts' as const, column: 'language', values: ['en', 'zh'] }],
+        };
+        const [a, b] = await Promise.all(
+          [duck, house].map(async (engine) => {
+            const ctx = await loadContext(engine, tz, filters);
+            if (!ctx) throw new Error('nothing loaded');
+            return curves(engine, ctx, g, { kind: 'segment', column: 'country', top });
+          }),
+        );
+        expect(a?.length, `${tz} ${g} top ${top}`).toBeGreaterThan(0);
+        expect(b, `${tz} ${g} top ${top}`).toEqual(a);
+      }
+    } finally {
+      await duck.close();
+    }
+  });
 
   it('results do not depend on how users fall across the shards', async () => {
     const data = DATA[DATA.length - 1] as DataSet;
