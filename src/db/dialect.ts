@@ -33,6 +33,11 @@ export function falseSql(d: Dialect = 'duckdb'): string {
   return d === 'clickhouse' ? '0' : 'FALSE';
 }
 
+/** A whole number as a 64-bit integer (DuckDB's sums are HUGEINT; join keys must agree). */
+export function int64Sql(expr: string, d: Dialect = 'duckdb'): string {
+  return d === 'clickhouse' ? `toInt64(${expr})` : `CAST(${expr} AS BIGINT)`;
+}
+
 /** A number expression as a double (DuckDB's sums are HUGEINT otherwise). */
 export function doubleSql(expr: string, d: Dialect = 'duckdb'): string {
   return d === 'clickhouse' ? `toFloat64(${expr})` : `CAST(${expr} AS DOUBLE)`;

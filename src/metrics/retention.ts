@@ -18,7 +18,7 @@ import {
   localSql,
   periodsBetweenSql,
 } from './buckets.ts';
-import { doubleSql, literal } from '../db/dialect.ts';
+import { doubleSql, int64Sql, literal } from '../db/dialect.ts';
 import { inlineParams } from '../db/clickhouse-engine.ts';
 import { bucketOfInstant } from './labels.ts';
 import { labelTimestampSql } from './mix.ts';
@@ -151,7 +151,7 @@ function cohortLabelSql(ctx: QueryContext, expr: string, g: CohortGranularity): 
 
 /** A whole number as a 64-bit integer (join keys must agree in type on ClickHouse). */
 function int64(ctx: QueryContext, expr: string): string {
-  return ctx.dialect === 'clickhouse' ? `toInt64(${expr})` : `CAST(${expr} AS BIGINT)`;
+  return int64Sql(expr, ctx.dialect);
 }
 
 /** Rows of `rel` repeated for k = 0 .. count-1 (column k). */

@@ -1,9 +1,9 @@
 /** Segment dimensions: values with counts, signups broken down by a segment, wave attribution. */
 import type { Engine } from '../db/engine.ts';
-import { bucketSql, labelSql, localSql } from './buckets.ts';
-import { MISSING, checkedColumn, rangeConditions, segAlias, where } from './filters.ts';
+import { bucketLabelSql, localRangeConditions } from './buckets.ts';
+import { MISSING, checkedColumn, segAlias, where } from './filters.ts';
 import type { Sql } from './filters.ts';
-import { labelTimestampSql } from './mix.ts';
+import { int64Sql, literal } from '../db/dialect.ts';
 import type { Granularity, QueryContext } from './params.ts';
 import { postRelation, signupRelation } from './relations.ts';
 import type { Baseline, Wave } from './waves.ts';
@@ -28,8 +28,9 @@ export function segmentValuesSql(
       ? signupRelation(bare, { columns: [name] })
       : postRelation(bare, { postColumns: [name] });
   return {
-    text: `SELECT coalesce(${segAlias(table, name)}, '${MISSING}') AS value, CAST(sum(n) AS BIGINT) AS n
-      FROM (${rel.text}) GROUP BY 1 ORDER BY n DESC, value LIMIT ${Math.max(1, Math.floor(limit))}`,
+    text: `SELECT value, ${int64Sql('sum(n)', ctx.dialect)} AS total FROM (
+        SELECT ifNull(${segAlias(table, name)}, '${MISSING}') AS value, n FROM (${rel.text}))
+      GROUP BY value ORDER BY total DESC, value LIMIT ${Math.max(1, Math.floor(limit))}`,
     params: rel.params,
   };
 }
@@ -39,9 +40,12 @@ export async function segmentValues(
   ctx: QueryContext,
   table: 'signups' | 'posts',
   name: string,
-) {
+): Promise<{ value: string; n: number }[]> {
   const sql = segmentValuesSql(ctx, table, name);
-  return engine.query<{ value: string; n: number }>(sql.text, sql.params);
+  return (await engine.query(sql.text, sql.params)).map((r) => ({
+    value: String(r.value),
+    n: Number(r.total),
+  }));
 }
 
 export interface BreakdownRow {
@@ -50,22 +54,45 @@ export interface BreakdownRow {
   signups: number;
 }
 
-/**
- * Signups per bucket by a signups segment, inside the date range: the top `top` values by total,
- * the rest as Other. Only buckets with signups have rows.
- */
-export function breakdownSql(ctx: QueryContext, g: Granularity, name: string, top = 8): Sql {
+/** Signups of the segment inside the date range: bucket label `b`, value `v`, count `n`. */
+function segmentSignups(ctx: QueryContext, g: Granularity, name: string): Sql {
   const rel = signupRelation(ctx, { columns: [name] });
-  const t = localSql('u', ctx.tz, ctx.range);
   return {
-    text: `WITH seg AS (SELECT ${bucketSql(t, g)} AS b, coalesce(${segAlias('signups', name)}, '${MISSING}') AS v, n
-        FROM (${rel.text})${where(rangeConditions(t, ctx.filters))}),
-      ranked AS (SELECT v, row_number() OVER (ORDER BY sum(n) DESC, v) AS r FROM seg GROUP BY v),
-      counts AS (SELECT b, CASE WHEN r <= ${top} THEN seg.v ELSE '${OTHER}' END AS v, sum(n) AS n
-        FROM seg JOIN ranked USING (v) GROUP BY 1, 2)
-    SELECT ${labelSql('b', g)} AS bucket_start, v AS value, CAST(n AS BIGINT) AS signups
-    FROM counts ORDER BY b, value`,
+    text: `SELECT ${bucketLabelSql(ctx, 'u', g)} AS b, ifNull(${segAlias('signups', name)}, '${MISSING}') AS v, n
+      FROM (${rel.text})${where(localRangeConditions(ctx, 'u', ctx.filters))}`,
     params: rel.params,
+  };
+}
+
+/** The `top` values of a signups segment in the date range, by signups (ties: by value). */
+export function topSegmentValuesSql(ctx: QueryContext, g: Granularity, name: string, top = 8): Sql {
+  const seg = segmentSignups(ctx, g, name);
+  return {
+    text: `SELECT v FROM (${seg.text}) GROUP BY v ORDER BY sum(n) DESC, v LIMIT ${Math.max(0, Math.floor(top))}`,
+    params: seg.params,
+  };
+}
+
+/**
+ * Signups per bucket by a signups segment, inside the date range: the `topValues` (see
+ * topSegmentValuesSql), the rest as Other. Only buckets with signups have rows.
+ */
+export function breakdownSql(
+  ctx: QueryContext,
+  g: Granularity,
+  name: string,
+  topValues: readonly string[],
+): Sql {
+  const seg = segmentSignups(ctx, g, name);
+  const value =
+    topValues.length === 0
+      ? `'${OTHER}'`
+      : `CASE WHEN v IN (${topValues.map(() => '?').join(', ')}) THEN v ELSE '${OTHER}' END`;
+  return {
+    text: `SELECT bucket_start, value, ${int64Sql('sum(n)', ctx.dialect)} AS signups FROM (
+        SELECT b AS bucket_start, ${value} AS value, n FROM (${seg.text}))
+      GROUP BY bucket_start, value ORDER BY bucket_start, value`,
+    params: [...topValues, ...seg.params],
   };
 }
 
@@ -74,9 +101,16 @@ export async function breakdown(
   ctx: QueryContext,
   g: Granularity,
   name: string,
+  top = 8,
 ): Promise<BreakdownRow[]> {
-  const sql = breakdownSql(ctx, g, name);
-  return engine.query<BreakdownRow & Record<string, unknown>>(sql.text, sql.params);
+  const ranked = topSegmentValuesSql(ctx, g, name, top);
+  const topValues = (await engine.query(ranked.text, ranked.params)).map((r) => String(r.v));
+  const sql = breakdownSql(ctx, g, name, topValues);
+  return (await engine.query(sql.text, sql.params)).map((r) => ({
+    bucket_start: String(r.bucket_start),
+    value: String(r.value),
+    signups: Number(r.signups),
+  }));
 }
 
 /** Pivot breakdown rows into one object per bucket, for a stacked chart. */
@@ -122,19 +156,22 @@ export function attributionSql(
   wave: Wave,
   baseline: Baseline,
 ): Sql {
-  const rel = signupRelation(ctx, { columns: [name] });
-  const t = localSql('u', ctx.tz, ctx.range);
-  const start = labelTimestampSql(wave.start);
-  const end = labelTimestampSql(wave.end);
-  const bFrom = labelTimestampSql(baseline.from);
-  const bTo = labelTimestampSql(baseline.to);
+  const seg = segmentSignups(
+    { ...ctx, filters: { ...ctx.filters, from: null, to: null } },
+    g,
+    name,
+  );
+  const d = ctx.dialect;
+  // Bucket labels sort as their times: the wave is a label range, the baseline a date range.
+  const inWave = `b >= ${literal(wave.start, d)} AND b <= ${literal(wave.end, d)}`;
+  const day = 'substring(b, 1, 10)';
+  const inBaseline = `${day} >= ${literal(baseline.from, d)} AND ${day} <= ${literal(baseline.to, d)}`;
   return {
-    text: `WITH seg AS (SELECT ${bucketSql(t, g)} AS b, coalesce(${segAlias('signups', name)}, '${MISSING}') AS v, n FROM (${rel.text}))
-    SELECT v AS value,
-      CAST(coalesce(sum(n) FILTER (WHERE b >= ${start} AND b <= ${end}), 0) AS BIGINT) AS wave_signups,
-      CAST(coalesce(sum(n) FILTER (WHERE b >= ${bFrom} AND b < ${bTo} + INTERVAL 1 DAY), 0) AS BIGINT) AS baseline_signups
-    FROM seg GROUP BY v`,
-    params: rel.params,
+    text: `SELECT v AS value,
+      ${int64Sql(`sum(CASE WHEN ${inWave} THEN n ELSE 0 END)`, d)} AS wave_signups,
+      ${int64Sql(`sum(CASE WHEN ${inBaseline} THEN n ELSE 0 END)`, d)} AS baseline_signups
+    FROM (${seg.text}) GROUP BY v`,
+    params: seg.params,
   };
 }
 
