@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defineConfig } from 'vite';
 import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { clickhouseProxy, proxyTargetFromEnv } from './src/server/clickhouse-proxy.ts';
 
 /**
  * The Content-Security-Policy the app runs under (README "Security"): scripts, workers, fetches
@@ -62,12 +63,32 @@ function securityHeaders(dev: { nonce: string } | null): Plugin {
   };
 }
 
+/** `<base>clickhouse`: the same-origin ClickHouse proxy (src/server/clickhouse-proxy.ts). */
+function clickhouse(): Plugin {
+  let base = '/';
+  // Returns nothing: a function returned from configureServer would run as a later hook.
+  const use = (server: {
+    middlewares: { use: (f: ReturnType<typeof clickhouseProxy>) => unknown };
+  }): void => {
+    // The environment is read per request: a test can start a cluster after the server.
+    server.middlewares.use(clickhouseProxy(`${base}clickhouse`, () => proxyTargetFromEnv()));
+  };
+  return {
+    name: 'surgescope-clickhouse-proxy',
+    configResolved(config) {
+      base = config.base;
+    },
+    configureServer: use,
+    configurePreviewServer: use,
+  };
+}
+
 export default defineConfig(({ command, isPreview }) => {
   // A nonce per dev-server start; the production build has no inline script and needs none.
   const dev =
     command === 'serve' && !isPreview ? { nonce: randomBytes(16).toString('base64') } : null;
   return {
-    plugins: [react(), securityHeaders(dev)],
+    plugins: [react(), securityHeaders(dev), clickhouse()],
     html: dev ? { cspNonce: dev.nonce } : {},
     worker: { format: 'es' },
     build: { target: 'es2022', chunkSizeWarningLimit: 2000 },

@@ -21,6 +21,13 @@ import { Tabs } from './Tabs.tsx';
 import { ImplausibleNotice } from './ImplausibleNotice.tsx';
 import { ViewBoundary } from './ViewBoundary.tsx';
 import { StorageBanner } from '../views/upload/StorageStatus.tsx';
+import { ClickHousePanel } from '../views/upload/ClickHousePanel.tsx';
+import {
+  connectClickHouse,
+  connectionState,
+  disconnectClickHouse,
+  onConnectionChange,
+} from '../db/clickhouse-connection.ts';
 
 export function App() {
   const { state, update, reset, notices, dismissNotices, addNotice } = useViewState();
@@ -57,10 +64,19 @@ export function App() {
     ),
   );
   useSavedView(ws, state, reset, snapshotVersion !== null);
-  const version = snapshotVersion ?? ws.version;
+  const cluster = useSyncExternalStore(onConnectionChange, connectionState);
+  const onCluster = cluster.status === 'on';
+  useClusterLink(state.engine, update, addNotice);
+  const version = snapshotVersion ?? (onCluster ? cluster.version : ws.version);
   const ctx = useQueryContext(state, version);
   useUnknownColumns(ctx.data?.schema, state, update, addNotice);
-  useFingerprint(ws.version, ws.prep.ready && snapshotVersion === null, state, update, addNotice);
+  useFingerprint(
+    ws.version,
+    ws.prep.ready && snapshotVersion === null && !onCluster,
+    state,
+    update,
+    addNotice,
+  );
   useEffect(() => {
     // Every commit of the shell, mirrored for benchmarks and tests: an input has been taken in.
     const d = document.documentElement.dataset;
@@ -77,6 +93,10 @@ export function App() {
         <p className="muted">
           Onboarding surges: waves, content drift and retention. Your files never leave this
           machine.
+        </p>
+        <p className="engine-badge" data-testid="engine-badge">
+          Engine:{' '}
+          {onCluster ? `ClickHouse ${cluster.server} (a cluster)` : 'DuckDB in this browser'}
         </p>
         <p className="busy" role="status" aria-live="polite">
           {busy ? 'Updating…' : ''}
@@ -101,7 +121,15 @@ export function App() {
         <ShareBar
           state={state}
           version={version}
-          canSnapshot={snapshotVersion === null && hasData}
+          snapshotOff={
+            snapshotVersion !== null
+              ? 'This is a snapshot: its results cannot be shared again as a new one.'
+              : !hasData
+                ? 'Load data first.'
+                : onCluster
+                  ? 'Snapshots carry results from the data in this browser; on ClickHouse, share a link.'
+                  : null
+          }
         />
       )}
       <main>
@@ -120,7 +148,7 @@ export function App() {
             <NotesPanel annotations={state.annotations} update={update} />
           </fieldset>
         )}
-        {hasData && analysis && snapshotVersion === null && (
+        {hasData && analysis && snapshotVersion === null && !onCluster && (
           <ImplausibleNotice report={ws.report} />
         )}
         <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${state.view}`}>
@@ -128,6 +156,16 @@ export function App() {
             <>
               {analysis && (
                 <p className="empty">Load data first: this view needs signups and posts.</p>
+              )}
+              {!analysis && snapshotVersion === null && (
+                <ClickHousePanel
+                  connection={cluster}
+                  onConnect={() => update({ engine: 'clickhouse' })}
+                  onDisconnect={() => {
+                    disconnectClickHouse();
+                    update({ engine: 'browser' });
+                  }}
+                />
               )}
               <DataView
                 workspace={ws}
@@ -253,4 +291,27 @@ function useFingerprint(
     // Runs when a new fingerprint arrives; the state it compares with is read at that moment.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [fingerprint.data]);
+}
+
+/**
+ * The engine in the link: `engine=clickhouse` connects to the cluster behind the proxy (when
+ * the connection fails the view falls back to this browser's data, and says why).
+ */
+function useClusterLink(
+  engine: 'browser' | 'clickhouse',
+  update: Update,
+  addNotice: (n: string) => void,
+) {
+  const cluster = useSyncExternalStore(onConnectionChange, connectionState);
+  useEffect(() => {
+    if (engine === 'clickhouse' && cluster.status === 'off') void connectClickHouse();
+    if (engine === 'browser' && cluster.status === 'on') disconnectClickHouse();
+  }, [engine, cluster.status]);
+  useEffect(() => {
+    if (cluster.status !== 'error' || engine !== 'clickhouse') return;
+    addNotice(`Could not use ClickHouse, so this is the data in this browser: ${cluster.message}`);
+    update({ engine: 'browser' }, true);
+    // Once per failed connection.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [cluster]);
 }

@@ -41,7 +41,13 @@ function storedK(): number {
 
 type Action = 'link' | 'snapshot';
 
-export function ShareBar(props: { state: ViewState; version: number; canSnapshot: boolean }) {
+export function ShareBar(props: {
+  state: ViewState;
+  version: number;
+  /** Why no snapshot can be made now, or null when one can. */
+  snapshotOff: string | null;
+}) {
+  const canSnapshot = props.snapshotOff === null;
   const id = useId();
   const ctx = useQueryContext(props.state, props.version);
   const [message, setMessageText] = useState('');
@@ -172,11 +178,18 @@ export function ShareBar(props: { state: ViewState; version: number; canSnapshot
       </button>
       <button
         type="button"
-        disabled={!props.canSnapshot}
+        disabled={!canSnapshot}
+        aria-describedby={canSnapshot ? undefined : `${id}-snapshot-off`}
+        title={props.snapshotOff ?? undefined}
         onClick={() => void share('snapshot', false)}
       >
         Snapshot link
       </button>
+      {!canSnapshot && (
+        <span id={`${id}-snapshot-off`} className="visually-hidden">
+          {props.snapshotOff}
+        </span>
+      )}
       <label title="In a snapshot, every count of fewer people than this is folded into Other or hidden">
         Snapshot hides counts under{' '}
         <input
@@ -196,7 +209,7 @@ export function ShareBar(props: { state: ViewState; version: number; canSnapshot
       <span id={`${id}-k`} className="visually-hidden">
         k: counts of fewer people than this are folded into Other or hidden in snapshots
       </span>
-      {props.canSnapshot && (
+      {canSnapshot && (
         <details className="snapshot-text">
           <summary>Title and note</summary>
           <label>

@@ -18,6 +18,8 @@ export function currentCubes(engine: Engine): Promise<CubeSet | null> {
 
 /** The context with whatever cubes exist now. */
 export async function withCubes(engine: Engine, ctx: QueryContext): Promise<QueryContext> {
+  // The pre-aggregates live in the browser's DuckDB; a cluster is queried as loaded.
+  if (engine.dialect === 'clickhouse') return { ...ctx, cubes: null };
   return { ...ctx, cubes: await currentCubes(engine) };
 }
 

@@ -95,6 +95,7 @@ export async function retentionContext(
   g: CohortGranularity,
 ): Promise<QueryContext> {
   const current = await withCubes(engine, ctx);
+  if (engine.dialect === 'clickhouse') return current;
   if (!missing(current.cubes, ctx.tz, g)) return current;
   wanted.add(buildKey(ctx.tz, g));
   try {

@@ -4,7 +4,7 @@
  * Results are cached by key, so toggling back to an earlier view redraws at once.
  */
 import { useEffect, useState } from 'react';
-import { browserEngine } from '../db/browser-engine.ts';
+import { analysisEngine, onConnectionChange } from '../db/clickhouse-connection.ts';
 import type { Engine } from '../db/engine.ts';
 import { snapshotKey } from '../share/snapshot-privacy.ts';
 
@@ -81,6 +81,9 @@ export function clearQueryCache(): void {
   cache.clear();
 }
 
+// A result belongs to the engine that computed it: switching engines forgets them all.
+onConnectionChange(clearQueryCache);
+
 /**
  * `untracked`: work nobody waits on to see a view (the data's fingerprint for links) is left out
  * of the in-flight count, so "settled" means the views are drawn.
@@ -110,7 +113,7 @@ export function useQuery<T>(
     if (!promise) {
       // One computation per key, however many components (or StrictMode re-runs) ask for it.
       if (!untracked) track(1);
-      promise = browserEngine()
+      promise = analysisEngine()
         .then(run)
         .then((data) => {
           // Cached once, before the in-flight count drops, so "0 in flight" means "all cached".

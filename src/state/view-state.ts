@@ -69,6 +69,8 @@ export const viewStateSchema = z.object({
     .string()
     .regex(/^[0-9a-z-]{1,80}$/)
     .nullable(),
+  /** Where the analyses run: DuckDB in this browser, or the ClickHouse behind the app's proxy. */
+  engine: z.enum(['browser', 'clickhouse']),
 });
 
 export type ViewState = z.infer<typeof viewStateSchema>;
@@ -99,6 +101,7 @@ export const DEFAULT_STATE: ViewState = {
   retentionBy: null,
   mixCategories: null,
   annotations: [],
+  engine: 'browser',
 };
 
 type Key = keyof ViewState;
@@ -130,6 +133,7 @@ const PARAM: Record<Key, string> = {
   retentionBy: 'rb',
   mixCategories: 'mc',
   annotations: 'n',
+  engine: 'engine',
 };
 
 const NUMERIC: Key[] = ['madMultiplier', 'medianMultiplier', 'wave'];

@@ -1,0 +1,105 @@
+/**
+ * The same-origin ClickHouse proxy of the dev and preview servers (`<base>clickhouse`). A browser
+ * cannot send credentials through ClickHouse's CORS preflight reliably, and must never hold them:
+ * the target and the credentials come from this server's environment (CLICKHOUSE_URL,
+ * CLICKHOUSE_USER, CLICKHOUSE_PASSWORD), never from the request. Every query is forwarded with
+ * `readonly=2`: the dashboard reads, it never changes the cluster.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface ProxyTarget {
+  url: string;
+  user?: string;
+  password?: string;
+}
+
+/** The target named by the environment, or null when none is configured. */
+export function proxyTargetFromEnv(env: NodeJS.ProcessEnv = process.env): ProxyTarget | null {
+  const url = env.CLICKHOUSE_URL?.trim();
+  if (!url) return null;
+  return {
+    url: url.replace(/\/+$/, ''),
+    user: env.CLICKHOUSE_USER,
+    password: env.CLICKHOUSE_PASSWORD,
+  };
+}
+
+/** Request settings the browser may not choose (who it is, and whether it may write). */
+const REFUSED = new Set(['user', 'password', 'quota_key', 'readonly', 'query_id']);
+
+/** Largest query text forwarded (the dashboard's queries are a few kilobytes). */
+const MAX_BODY = 1024 * 1024;
+
+function send(res: ServerResponse, status: number, text: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > MAX_BODY) return null;
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Connect-style middleware for `path` (e.g. `/clickhouse`): `GET path/ping` answers whether a
+ * cluster is configured and reachable; `POST path/?settings` forwards the query text.
+ */
+export function clickhouseProxy(path: string, target: () => ProxyTarget | null) {
+  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    const url = new URL(req.url ?? '/', 'http://proxy.local');
+    if (url.pathname !== path && !url.pathname.startsWith(`${path}/`)) return next();
+    void (async () => {
+      const t = target();
+      if (!t) {
+        send(
+          res,
+          503,
+          'No ClickHouse is configured for this server. Start it with CLICKHOUSE_URL=http://host:8123 (and CLICKHOUSE_USER, CLICKHOUSE_PASSWORD if needed); see the README.',
+        );
+        return;
+      }
+      const rest = url.pathname.slice(path.length).replace(/^\/+/, '');
+      if (rest !== '' && rest !== 'ping') return send(res, 404, 'Not found');
+      if (rest === '' && req.method !== 'POST') return send(res, 405, 'Queries are POSTed');
+      const headers: Record<string, string> = {};
+      if (t.user !== undefined) {
+        const token = Buffer.from(`${t.user}:${t.password ?? ''}`).toString('base64');
+        headers.Authorization = `Basic ${token}`;
+      }
+      let upstream: string;
+      let body: Buffer | undefined;
+      if (rest === 'ping') upstream = `${t.url}/ping`;
+      else {
+        const query = new URLSearchParams();
+        for (const [k, v] of url.searchParams) if (!REFUSED.has(k)) query.append(k, v);
+        query.set('readonly', '2');
+        upstream = `${t.url}/?${query.toString()}`;
+        const read = await readBody(req);
+        if (read === null) return send(res, 413, 'Query too long');
+        body = read;
+      }
+      try {
+        const answer = await fetch(upstream, {
+          method: rest === 'ping' ? 'GET' : 'POST',
+          headers,
+          body: body === undefined ? undefined : new Uint8Array(body),
+        });
+        send(res, answer.status, await answer.text());
+      } catch (err) {
+        send(
+          res,
+          502,
+          `ClickHouse at ${t.url} did not answer: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
+    })();
+  };
+}
