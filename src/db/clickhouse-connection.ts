@@ -87,9 +87,15 @@ export async function analysisEngine(): Promise<Engine> {
 /** Whether this server has a ClickHouse behind its proxy, or why not (its own words). */
 export async function probeProxy(): Promise<{ ready: true } | { ready: false; message: string }> {
   try {
-    const res = await fetch(`${proxyUrl()}/ping`);
-    const text = (await res.text()).trim();
-    return res.ok ? { ready: true } : { ready: false, message: text || `HTTP ${res.status}` };
+    const res = await fetch(`${proxyUrl()}/status`);
+    if (!res.ok)
+      return { ready: false, message: `This server has no ClickHouse proxy (HTTP ${res.status}).` };
+    if (!(res.headers.get('Content-Type') ?? '').includes('application/json'))
+      return { ready: false, message: 'This server has no ClickHouse proxy.' };
+    const status = (await res.json()) as { ready?: unknown; message?: unknown };
+    return status.ready === true
+      ? { ready: true }
+      : { ready: false, message: String(status.message ?? 'ClickHouse is not available.') };
   } catch (err) {
     return { ready: false, message: err instanceof Error ? err.message : String(err) };
   }

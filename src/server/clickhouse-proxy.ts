@@ -48,9 +48,19 @@ async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return Buffer.concat(chunks);
 }
 
+/** What `GET path/status` answers: whether a cluster is configured and answers, or why not. */
+export interface ProxyStatus {
+  ready: boolean;
+  message?: string;
+}
+
+const NOT_CONFIGURED =
+  'No ClickHouse is configured for this server. Start it with CLICKHOUSE_URL=http://host:8123 (and CLICKHOUSE_USER, CLICKHOUSE_PASSWORD if needed); see the README.';
+
 /**
- * Connect-style middleware for `path` (e.g. `/clickhouse`): `GET path/ping` answers whether a
- * cluster is configured and reachable; `POST path/?settings` forwards the query text.
+ * Connect-style middleware for `path` (e.g. `/clickhouse`): `GET path/status` answers (always
+ * 200, so a page asking leaves no error in its console) whether a cluster is configured and
+ * answers; `POST path/?settings` forwards the query text.
  */
 export function clickhouseProxy(path: string, target: () => ProxyTarget | null) {
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
@@ -58,15 +68,15 @@ export function clickhouseProxy(path: string, target: () => ProxyTarget | null) 
     if (url.pathname !== path && !url.pathname.startsWith(`${path}/`)) return next();
     void (async () => {
       const t = target();
-      if (!t) {
-        send(
-          res,
-          503,
-          'No ClickHouse is configured for this server. Start it with CLICKHOUSE_URL=http://host:8123 (and CLICKHOUSE_USER, CLICKHOUSE_PASSWORD if needed); see the README.',
-        );
+      const rest = url.pathname.slice(path.length).replace(/^\/+/, '');
+      if (rest === 'status') {
+        const status: ProxyStatus = t ? await ping(t) : { ready: false, message: NOT_CONFIGURED };
+        res.statusCode = 200;
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify(status));
         return;
       }
-      const rest = url.pathname.slice(path.length).replace(/^\/+/, '');
+      if (!t) return send(res, 503, NOT_CONFIGURED);
       if (rest !== '' && rest !== 'ping') return send(res, 404, 'Not found');
       if (rest === '' && req.method !== 'POST') return send(res, 405, 'Queries are POSTed');
       const headers: Record<string, string> = {};
@@ -102,4 +112,18 @@ export function clickhouseProxy(path: string, target: () => ProxyTarget | null) 
       }
     })();
   };
+}
+
+async function ping(t: ProxyTarget): Promise<ProxyStatus> {
+  try {
+    const res = await fetch(`${t.url}/ping`);
+    return res.ok
+      ? { ready: true }
+      : { ready: false, message: `ClickHouse at ${t.url} answered ${res.status} to a ping.` };
+  } catch (err) {
+    return {
+      ready: false,
+      message: `ClickHouse at ${t.url} did not answer: ${err instanceof Error ? err.message : String(err)}`,
+    };
+  }
 }
