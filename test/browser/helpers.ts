@@ -352,7 +352,16 @@ export async function idle(page: Page): Promise<void> {
 
 /** Every query settled and no "Computing…" left. */
 export async function settle(page: Page): Promise<void> {
-  await page.getByText('Computing…').waitFor({ state: 'detached', ...T });
+  // Several views' parts can be computing at once: wait until none says so (a locator's
+  // waitFor would refuse to wait on two matches).
+  await page.waitForFunction(
+    () =>
+      ![...document.querySelectorAll('[role="status"]')].some(
+        (e) => e.textContent === 'Computing…',
+      ),
+    null,
+    T,
+  );
   await idle(page);
 }
 

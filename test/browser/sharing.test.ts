@@ -5,18 +5,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openPage, screenshot } from './browser.ts';
-import { addFilter, bodyRows, wavesTable } from './helpers.ts';
+import { addFilter, bodyRows, settle, wavesTable } from './helpers.ts';
 
 type Tab = 'Data' | 'Waves' | 'Retention';
 const TRIANGLE = '[data-testid="retention-triangle"] td[data-cohort]';
 const T = { timeout: 90_000 };
 
-/** Every query settled and no "Computing…" left. */
-async function settle(page: Page) {
-  await page.getByText('Computing…').waitFor({ state: 'detached', ...T });
-  const idle = () => (document.documentElement.dataset.queries ?? '0') === '0';
-  await page.waitForFunction(idle, null, T);
-}
 
 /** Open a view by its tab (unless `click` is false) and wait for its main content. */
 async function showView(page: Page, view: Tab, click = true) {
