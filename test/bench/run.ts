@@ -1,12 +1,15 @@
 /**
- * `npm run bench [-- --scale 50] [--runs 5] [--skip-node] [--skip-browser]`: the performance
- * targets, measured, next to their references on the same files in one run:
+ * `npm run bench [-- --scale 50] [--runs 5] [--skip-node] [--skip-browser] [--skip-clickhouse]`:
+ * the performance targets, measured, next to their references on the same files in one run:
  *  - node: `npm run analyze` (native DuckDB, whole process) against native DuckDB doing the
  *    plain load and queries (test/bench/native-reference.ts), and the CLI on duckdb-wasm;
  *  - browser (production build, headless Chromium): the app's load (click → report), views
  *    ready, each view's first draw and every interaction repeated for medians and p95, with
  *    main-thread CPU (CDP TaskDuration) and long tasks per step; against raw duckdb-wasm
- *    reading the same files into typed tables (test/bench/raw.html).
+ *    reading the same files into typed tables (test/bench/raw.html);
+ *  - ClickHouse (when Debian's clickhouse-server is installed, unless --skip-clickhouse): the CLI
+ *    loading into a two-shard cluster on loopback (test/clickhouse/cluster.ts), then analysing
+ *    the loaded tables, next to native DuckDB.
  * Nothing is asserted (timed tests would be flaky): the table is for people to read and quote.
  */
 import { spawnSync } from 'node:child_process';
@@ -16,6 +19,7 @@ import path from 'node:path';
 import { writeSample } from '../../data/generate.ts';
 import { benchBrowser } from './browser-bench.ts';
 import { ROLES } from './roles.ts';
+import { clickhouseBinary, startCluster } from '../clickhouse/cluster.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -79,8 +83,40 @@ function benchNode(files: string[]) {
   );
 }
 
+/** The CLI against a two-shard loopback cluster: load + analyses, then analyses alone. */
+async function benchClickHouse(files: string[]) {
+  console.log(
+    '\n# ClickHouse: npm run analyze on a two-shard cluster on loopback, whole processes',
+  );
+  const cluster = await startCluster();
+  try {
+    const out = mkdtempSync(path.join(tmpdir(), 'surgescope-bench-out-'));
+    const inputs = files.flatMap((f) => [
+      path.basename(f).startsWith('signups') ? '--signups' : '--posts',
+      f,
+    ]);
+    const urls = cluster.urls.join(',');
+    const cli = (argv: string[]) =>
+      timeProcess('npx', ['tsx', 'src/cli/analyze.ts', ...argv, '--out', out]);
+    const native = cli(inputs);
+    const load = cli([...inputs, '--clickhouse', urls, '--load']);
+    const analyses = cli(['--clickhouse', urls]);
+    console.log('| run | time |\n|---|---|');
+    console.log(`| npm run analyze (native DuckDB: load and analyses) | ${s(native)} |`);
+    console.log(
+      `| npm run analyze -- --clickhouse URLS --load (ingest in DuckDB, copy to the cluster, analyses there) | ${s(load)} |`,
+    );
+    console.log(
+      `| npm run analyze -- --clickhouse URLS (analyses of the loaded tables) | ${s(analyses)} |`,
+    );
+  } finally {
+    await cluster.stop();
+  }
+}
+
 const files = await ensureData();
 const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
 console.log(`scale ${scale}: ${files.length} files, ${(bytes / 1e6).toFixed(0)} MB`);
 if (!flag('--skip-node')) benchNode(files);
+if (!flag('--skip-clickhouse') && clickhouseBinary() !== null) await benchClickHouse(files);
 if (!flag('--skip-browser')) await benchBrowser(files, runs);
