@@ -26,8 +26,11 @@ export type ShardHash = (typeof SHARD_HASHES)[number];
 export interface ClusterTarget {
   /** One engine per server of the cluster; the first takes the inserts and the queries. */
   servers: readonly ClickHouseEngine[];
-  /** The cluster's name in the servers' `remote_servers`. */
-  cluster: string;
+  /**
+   * The cluster's name in the servers' `remote_servers`; null for a single server (the tables
+   * are then views of their `_local` tables: the same SQL runs on one ClickHouse).
+   */
+  cluster: string | null;
   shardHash?: ShardHash;
 }
 
@@ -71,7 +74,9 @@ async function createTables(
   await server.exec(`CREATE TABLE ${local} (${cols}) ENGINE = MergeTree() ORDER BY tuple()`);
   const hash = target.shardHash ?? 'cityHash64';
   await server.exec(
-    `CREATE TABLE ${chIdent(table)} AS ${local} ENGINE = Distributed(${chIdent(target.cluster)}, ${chIdent(db)}, ${local}, ${hash}(user_id))`,
+    target.cluster === null
+      ? `CREATE VIEW ${chIdent(table)} AS SELECT * FROM ${local}`
+      : `CREATE TABLE ${chIdent(table)} AS ${local} ENGINE = Distributed(${chIdent(target.cluster)}, ${chIdent(db)}, ${local}, ${hash}(user_id))`,
   );
 }
 
@@ -110,8 +115,10 @@ export async function loadIntoCluster(
       );
       const body = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
       try {
+        // Through the Distributed table (ClickHouse shards the rows), or straight into the table.
+        const into = target.cluster === null ? `${table}_local` : table;
         await entry.insert(
-          `INSERT INTO ${chIdent(table)} (${columns.map(chIdent).join(', ')}) FORMAT CSV`,
+          `INSERT INTO ${chIdent(into)} (${columns.map(chIdent).join(', ')}) FORMAT CSV`,
           body,
           // Rows are on their shards when the insert returns; none may be skipped as malformed.
           { insert_distributed_sync: 1, input_format_allow_errors_num: 0 },

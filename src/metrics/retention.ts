@@ -161,7 +161,10 @@ function periodsUpTo(ctx: QueryContext, count: string): string {
     : `unnest(range(0, CAST(${count} AS BIGINT)))`;
 }
 
-/** The join of the dialect: ClickHouse names its strictness (each right row is unique here). */
+/**
+ * The join of the dialect: ClickHouse names its strictness (each right row is unique here).
+ * Every joined subquery carries an alias: current ClickHouse releases require one.
+ */
 function joinSql(ctx: QueryContext, kind: 'LEFT' | 'INNER', strict: 'ANY' | 'ALL'): string {
   return ctx.dialect === 'clickhouse' ? `${strict} ${kind} JOIN` : `${kind} JOIN`;
 }
@@ -192,9 +195,10 @@ function rawParts(
     act: (usersRel) =>
       ch
         ? {
-            // Per shard: a user's posts sit on the shard of their signup (both by user_id).
+            // Per shard: a user's posts sit on the shard of their signup (both by user_id). ALL:
+            // current releases read ANY INNER as one row per key on both sides (one post a user).
             text: `SELECT DISTINCT user_id, _c AS c, _d AS d, ${int64(ctx, periodsSql(ctx, '_c', postBucket, g))} AS k
-              FROM posts AS p ANY INNER JOIN (${users('signups_local', '_c', '_d')}) AS u USING user_id${where(pConds)}`,
+              FROM posts AS p ALL INNER JOIN (${users('signups_local', '_c', '_d')}) AS u USING user_id${where(pConds)}`,
             params: [...sParams, ...pParams],
           }
         : {
@@ -280,15 +284,15 @@ export function retentionSql(
   const onK = `SELECT c, k, sum(n) AS active FROM ${base.ra} GROUP BY c, k`;
   // Users whose last active period is k or later, per cell: the reach joined on the cohort.
   const reach = `SELECT c, mk, sum(n) AS n FROM ${base.rr} GROUP BY c, mk`;
-  const orAfter = `SELECT c, k, sum(n) AS oa FROM (SELECT c, k FROM (${cells})) ${joinSql(ctx, 'INNER', 'ALL')} (${reach}) USING (c) WHERE mk >= k GROUP BY c, k`;
+  const orAfter = `SELECT c, k, sum(n) AS oa FROM (SELECT c, k FROM (${cells})) AS cl ${joinSql(ctx, 'INNER', 'ALL')} (${reach}) AS rc USING (c) WHERE mk >= k GROUP BY c, k`;
   return {
     text: `${base.with}
     SELECT ${cohortLabelSql(ctx, 'c', g)} AS cohort_start, ${int64(ctx, 'size')} AS cohort_size,
       k AS period, ${int64(ctx, 'coalesce(active, 0)')} AS active_users,
       ${doubleSql('coalesce(active, 0)', ctx.dialect)} / size AS retention,
       ${int64(ctx, 'coalesce(oa, 0)')} AS active_on_or_after, k < span AS complete
-    FROM (SELECT c, size, span, k, active FROM (${cells}) ${left} (${onK}) USING (c, k))
-      ${left} (${orAfter}) USING (c, k)
+    FROM (SELECT c, size, span, k, active FROM (${cells}) AS cl ${left} (${onK}) AS ok USING (c, k)) AS ca
+      ${left} (${orAfter}) AS oa_ USING (c, k)
     ORDER BY c, k`,
     params: base.params,
   };
@@ -353,7 +357,7 @@ export function curvesSql(
   // Complete cells only: periods 0 .. span-1 of each (cohort, value).
   const grid = `SELECT c, d, size, ${periodsUpTo(ctx, 'span')} AS k FROM (
       SELECT c, d, n AS size, ${int64(ctx, periodsSql(ctx, 'c', last, g))} AS span FROM ${base.rs})`;
-  const orAfter = `SELECT c, d, k, sum(n) AS oa FROM (SELECT c, d, k FROM (${grid})) ${joinSql(ctx, 'INNER', 'ALL')} ${base.rr} USING (c, d) WHERE mk >= k GROUP BY c, d, k`;
+  const orAfter = `SELECT c, d, k, sum(n) AS oa FROM (SELECT c, d, k FROM (${grid})) AS gr ${joinSql(ctx, 'INNER', 'ALL')} ${base.rr} AS rr_ USING (c, d) WHERE mk >= k GROUP BY c, d, k`;
   const active = `SELECT c, d, k, n AS active FROM ${base.ra}`;
   return {
     text: `${base.with}
@@ -362,8 +366,8 @@ export function curvesSql(
       ${int64(ctx, 'sum(coalesce(oa, 0))')} AS active_on_or_after
     FROM (
       SELECT ${key} AS key, k AS period, size, active, oa FROM (
-        SELECT c, d, k, size, active FROM (${grid}) ${left} (${active}) USING (c, d, k))
-      ${left} (${orAfter}) USING (c, d, k))
+        SELECT c, d, k, size, active FROM (${grid}) AS gr ${left} (${active}) AS ac USING (c, d, k)) AS ga
+      ${left} (${orAfter}) AS oa_ USING (c, d, k))
     GROUP BY key, period ORDER BY key, period`,
     params,
   };

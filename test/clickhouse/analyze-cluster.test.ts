@@ -7,7 +7,6 @@
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAnalyze } from '../../src/cli/analyze.ts';
 import { openClickHouseEngine } from '../../src/db/clickhouse-engine.ts';
@@ -21,85 +20,9 @@ import { runWaves } from '../../src/metrics/analysis.ts';
 import type { AnalysisParams } from '../../src/metrics/analysis.ts';
 import type { Engine } from '../../src/db/engine.ts';
 import { startCluster } from './cluster.ts';
+import { CLUSTER_FILES, DATA } from './data-sets.ts';
+import type { DataSet } from './data-sets.ts';
 import type { Cluster } from './cluster.ts';
-
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const fixture = (name: string) => path.join(REPO, 'test/fixtures/metrics', name);
-const sample = (name: string) => path.join(REPO, 'data/sample', name);
-
-/** Every analysis file (ingest.json is written by the load). */
-const CLUSTER_FILES = [
-  'signups.csv',
-  'waves.json',
-  'mix.csv',
-  'drift.csv',
-  'retention.csv',
-  'retention_groups.csv',
-];
-
-interface DataSet {
-  name: string;
-  signups: string[];
-  posts: string[];
-  variants: string[][];
-}
-
-const COMMON: string[][] = [
-  [],
-  ['--tz', 'America/New_York', '--granularity', 'hour'],
-  ['--tz', 'Asia/Kolkata', '--granularity', 'week'],
-  ['--tz', 'Australia/Sydney', '--granularity', 'month'],
-  ['--series', 'posts'],
-  ['--series', 'authors', '--tz', 'Europe/London'],
-  ['--cohort', 'day', '--tz', 'Asia/Tokyo'],
-  ['--cohort', 'month', '--tz', 'America/New_York'],
-];
-
-const DATA: DataSet[] = [
-  {
-    name: 'frame fixture',
-    signups: [fixture('frame_signups.csv')],
-    posts: [fixture('frame_posts.csv')],
-    variants: [
-      ...COMMON,
-      ['--filter', 'signups.country=B'],
-      ['--baseline', '2025-01-01..2025-01-07'],
-    ],
-  },
-  {
-    name: 'filters fixture',
-    signups: [fixture('filters_signups.csv')],
-    posts: [fixture('filters_posts.csv')],
-    variants: [
-      ...COMMON,
-      // A value with a quote: placeholders are inlined as escaped literals on ClickHouse.
-      ['--filter', "signups.country=Côte d'Ivoire,FR"],
-      ['--filter', 'posts.language=en', '--series', 'posts'],
-      ['--filter', 'signups.source=ads', '--filter', 'posts.language=fr', '--series', 'authors'],
-    ],
-  },
-  {
-    name: 'mix fixture',
-    signups: [fixture('mix_signups.csv')],
-    posts: [fixture('mix_posts.csv')],
-    variants: COMMON,
-  },
-  {
-    name: 'retention fixture',
-    signups: [fixture('retention_signups.csv')],
-    posts: [fixture('retention_posts.csv')],
-    variants: COMMON,
-  },
-  {
-    name: 'sample',
-    signups: [sample('signups_app.csv'), sample('signups_web.csv')],
-    posts: [sample('posts_mobile.csv'), sample('posts_web.csv')],
-    variants: [
-      ...COMMON,
-      ['--filter', 'signups.country=US,CN', '--series', 'posts', '--granularity', 'hour'],
-    ],
-  },
-];
 
 const DEFAULTS: AnalysisParams = {
   granularity: 'day',

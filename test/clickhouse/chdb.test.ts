@@ -1,0 +1,76 @@
+/**
+ * The same metric SQL on a current ClickHouse release: chdb (embedded ClickHouse 26.x), one
+ * server, the tables as views of their `_local` tables. Every file equals the DuckDB engine's,
+ * as on Debian's 18.16 cluster (analyze-cluster.test.ts).
+ */
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAnalyze } from '../../src/cli/analyze.ts';
+import { parseArgs } from '../../src/cli/args.ts';
+import { writeAnalyses } from '../../src/cli/outputs.ts';
+import type { ClickHouseEngine } from '../../src/db/clickhouse-engine.ts';
+import { loadIntoCluster } from '../../src/db/clickhouse-load.ts';
+import { openNodeEngine } from '../../src/db/node-engine.ts';
+import { ingestFiles } from '../../src/ingest/ingest.ts';
+import { pathInput } from '../../src/ingest/node-input.ts';
+import { loadChdb, openChdbEngine } from './chdb-engine.ts';
+import { CLUSTER_FILES, DATA } from './data-sets.ts';
+
+const outDir = () => mkdtempSync(path.join(tmpdir(), 'surgescope-chdb-test-'));
+const read = (dir: string, name: string) => readFileSync(path.join(dir, name), 'utf8');
+
+describe('the metric SQL on a current ClickHouse release (chdb)', () => {
+  let chdb: ClickHouseEngine;
+
+  beforeAll(async () => {
+    const module = await loadChdb();
+    if (!module) throw new Error('chdb is not installed (npm install --no-save chdb@3.4.0)');
+    chdb = openChdbEngine(module);
+    const [row] = await chdb.query<{ v: string }>('SELECT version() AS v');
+    // A current release, not Debian's 18.16.
+    expect(Number(row?.v.split('.')[0])).toBeGreaterThanOrEqual(24);
+  });
+  afterAll(async () => {
+    await chdb?.close();
+  });
+
+  for (const data of DATA) {
+    it(`${data.name}: every variant writes the files DuckDB writes`, async () => {
+      const files = [...data.signups, ...data.posts];
+      const exportDir = mkdtempSync(path.join(tmpdir(), 'surgescope-chdb-load-'));
+      const duck = await openNodeEngine({ allowedPaths: files, directories: [exportDir] });
+      try {
+        await ingestFiles(duck, [
+          ...data.signups.map((f) => ({
+            input: pathInput(f),
+            options: { table: 'signups' as const },
+          })),
+          ...data.posts.map((f) => ({ input: pathInput(f), options: { table: 'posts' as const } })),
+        ]);
+        await loadIntoCluster(duck, { servers: [chdb], cluster: null }, { exportDir });
+      } finally {
+        await duck.close();
+      }
+      const inputs = [
+        ...data.signups.flatMap((f) => ['--signups', f]),
+        ...data.posts.flatMap((f) => ['--posts', f]),
+      ];
+      for (const variant of data.variants) {
+        const local = outDir();
+        expect(await runAnalyze([...inputs, ...variant, '--out', local])).toEqual({ code: 0 });
+        const remote = outDir();
+        await writeAnalyses(
+          chdb,
+          parseArgs([...variant, '--clickhouse', 'http://chdb.invalid', '--out', remote]),
+        );
+        expect(readdirSync(remote).sort()).toEqual([...CLUSTER_FILES].sort());
+        for (const name of CLUSTER_FILES)
+          expect(read(remote, name), `${data.name} ${variant.join(' ')}: ${name}`).toBe(
+            read(local, name),
+          );
+      }
+    });
+  }
+});
