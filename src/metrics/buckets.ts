@@ -37,11 +37,19 @@ export function dateSql(date: string): string {
   return `CAST(${sqlString(date)} AS TIMESTAMP)`;
 }
 
-/** The label of the local bucket holding the UTC instant `expr`, in the context's dialect. */
-export function bucketLabelSql(ctx: QueryContext, expr: string, g: Granularity): string {
+/**
+ * A key of the local bucket holding the UTC instant `expr`, to group by: DuckDB's local bucket
+ * start (formatting it per row would cost a string per row), ClickHouse's label itself.
+ */
+export function bucketKeySql(ctx: QueryContext, expr: string, g: Granularity): string {
   return ctx.dialect === 'clickhouse'
     ? clickhouseBucketLabel(expr, g, ctx.tz)
-    : labelSql(bucketSql(localSql(expr, ctx.tz, ctx.range), g), g);
+    : bucketSql(localSql(expr, ctx.tz, ctx.range), g);
+}
+
+/** The label (`YYYY-MM-DD`, `YYYY-MM-DDTHH:00`) of a bucket key, after grouping. */
+export function keyLabelSql(ctx: QueryContext, key: string, g: Granularity): string {
+  return ctx.dialect === 'clickhouse' ? key : labelSql(key, g);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { Engine } from '../db/engine.ts';
 import { sqlString } from '../db/engine.ts';
-import { bucketLabelSql, dateSql, localRangeConditions } from './buckets.ts';
+import { bucketKeySql, dateSql, keyLabelSql, localRangeConditions } from './buckets.ts';
 import { where } from './filters.ts';
 import { doubleSql } from '../db/dialect.ts';
 import type { Sql } from './filters.ts';
@@ -40,12 +40,13 @@ function countsSql(
   g: Granularity | null,
 ): Sql {
   const rel = postRelation(ctx, { surgeUtcMs });
-  const label = g === null ? "''" : bucketLabelSql(ctx, 'u', g);
+  const key = g === null ? "''" : bucketKeySql(ctx, 'u', g);
+  const label = g === null ? 'bk' : keyLabelSql(ctx, 'bk', g);
   return {
-    text: `SELECT b AS bucket_start, grp, category, ${doubleSql('sum(n)', ctx.dialect)} AS posts FROM (
-      SELECT ${label} AS b, CASE WHEN newcomer THEN 'new' ELSE 'existing' END AS grp, category, n
+    text: `SELECT ${label} AS bucket_start, grp, category, ${doubleSql('sum(n)', ctx.dialect)} AS posts FROM (
+      SELECT ${key} AS bk, CASE WHEN newcomer THEN 'new' ELSE 'existing' END AS grp, category, n
       FROM (${rel.text})${where(localRangeConditions(ctx, 'u', range))})
-    GROUP BY bucket_start, grp, category`,
+    GROUP BY bk, grp, category`,
     params: rel.params,
   };
 }

@@ -1,6 +1,6 @@
 /** Segment dimensions: values with counts, signups broken down by a segment, wave attribution. */
 import type { Engine } from '../db/engine.ts';
-import { bucketLabelSql, localRangeConditions } from './buckets.ts';
+import { bucketKeySql, keyLabelSql, localRangeConditions } from './buckets.ts';
 import { MISSING, checkedColumn, segAlias, where } from './filters.ts';
 import type { Sql } from './filters.ts';
 import { int64Sql, literal } from '../db/dialect.ts';
@@ -54,11 +54,11 @@ export interface BreakdownRow {
   signups: number;
 }
 
-/** Signups of the segment inside the date range: bucket label `b`, value `v`, count `n`. */
+/** Signups of the segment inside the date range: bucket key `bk` (buckets.ts), value `v`, count `n`. */
 function segmentSignups(ctx: QueryContext, g: Granularity, name: string): Sql {
   const rel = signupRelation(ctx, { columns: [name] });
   return {
-    text: `SELECT ${bucketLabelSql(ctx, 'u', g)} AS b, ifNull(${segAlias('signups', name)}, '${MISSING}') AS v, n
+    text: `SELECT ${bucketKeySql(ctx, 'u', g)} AS bk, ifNull(${segAlias('signups', name)}, '${MISSING}') AS v, n
       FROM (${rel.text})${where(localRangeConditions(ctx, 'u', ctx.filters))}`,
     params: rel.params,
   };
@@ -89,9 +89,9 @@ export function breakdownSql(
       ? `'${OTHER}'`
       : `CASE WHEN v IN (${topValues.map(() => '?').join(', ')}) THEN v ELSE '${OTHER}' END`;
   return {
-    text: `SELECT bucket_start, value, ${int64Sql('sum(n)', ctx.dialect)} AS signups FROM (
-        SELECT b AS bucket_start, ${value} AS value, n FROM (${seg.text}))
-      GROUP BY bucket_start, value ORDER BY bucket_start, value`,
+    text: `SELECT ${keyLabelSql(ctx, 'bk', g)} AS bucket_start, value, ${int64Sql('sum(n)', ctx.dialect)} AS signups FROM (
+        SELECT bk, ${value} AS value, n FROM (${seg.text}))
+      GROUP BY bk, value ORDER BY bk, value`,
     params: [...topValues, ...seg.params],
   };
 }
@@ -170,7 +170,8 @@ export function attributionSql(
     text: `SELECT v AS value,
       ${int64Sql(`sum(CASE WHEN ${inWave} THEN n ELSE 0 END)`, d)} AS wave_signups,
       ${int64Sql(`sum(CASE WHEN ${inBaseline} THEN n ELSE 0 END)`, d)} AS baseline_signups
-    FROM (${seg.text}) GROUP BY v`,
+    FROM (SELECT v, ${keyLabelSql(ctx, 'bk', g)} AS b, n FROM (
+      SELECT v, bk, sum(n) AS n FROM (${seg.text}) GROUP BY v, bk)) GROUP BY v`,
     params: seg.params,
   };
 }

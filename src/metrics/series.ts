@@ -10,7 +10,7 @@
  * series over centuries.
  */
 import type { Engine } from '../db/engine.ts';
-import { bucketLabelSql } from './buckets.ts';
+import { bucketKeySql, keyLabelSql } from './buckets.ts';
 import { doubleSql, epochMsSql } from '../db/dialect.ts';
 import { bucketOfInstant, labelOf, nextBucketMs } from './labels.ts';
 import { utcToLocalMs } from './time-zone.ts';
@@ -125,10 +125,10 @@ function countsSql(
   const d = ctx.dialect;
   const value = kind === 'authors' ? 'count(DISTINCT user_id)' : 'sum(n)';
   return {
-    text: `SELECT '${part}' AS part, b, ${doubleSql('v', d)} AS v, ulo, uhi FROM (
-      SELECT ${bucketLabelSql(ctx, 'u', g)} AS b, ${value} AS v,
+    text: `SELECT '${part}' AS part, ${keyLabelSql(ctx, 'bk', g)} AS b, ${doubleSql('v', d)} AS v, ulo, uhi FROM (
+      SELECT ${bucketKeySql(ctx, 'u', g)} AS bk, ${value} AS v,
         ${epochMsSql('min(u)', d)} AS ulo, ${epochMsSql('max(u)', d)} AS uhi
-      FROM (${rel.text}) GROUP BY b)`,
+      FROM (${rel.text}) GROUP BY bk)`,
     params: rel.params,
   };
 }
