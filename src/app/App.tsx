@@ -160,7 +160,11 @@ export function App() {
               {!analysis && snapshotVersion === null && (
                 <ClickHousePanel
                   connection={cluster}
-                  onConnect={() => update({ engine: 'clickhouse' })}
+                  onConnect={() => {
+                    // Also after a failed attempt (the link's engine went back to the browser).
+                    void connectClickHouse();
+                    update({ engine: 'clickhouse' });
+                  }}
                   onDisconnect={() => {
                     disconnectClickHouse();
                     update({ engine: 'browser' });

@@ -38,6 +38,14 @@ export function int64Sql(expr: string, d: Dialect = 'duckdb'): string {
   return d === 'clickhouse' ? `toInt64(${expr})` : `CAST(${expr} AS BIGINT)`;
 }
 
+/**
+ * An expression an aggregate over no rows gives NULL for: ClickHouse's min/max of zero rows are
+ * the type's default (1970-01-01), not NULL as in DuckDB, unless the argument is Nullable.
+ */
+export function nullableSql(expr: string, d: Dialect = 'duckdb'): string {
+  return d === 'clickhouse' ? `toNullable(${expr})` : expr;
+}
+
 /** A number expression as a double (DuckDB's sums are HUGEINT otherwise). */
 export function doubleSql(expr: string, d: Dialect = 'duckdb'): string {
   return d === 'clickhouse' ? `toFloat64(${expr})` : `CAST(${expr} AS DOUBLE)`;

@@ -7,8 +7,7 @@ import { saveToStore } from '../db/store.ts';
 import type { SaveProgress } from '../db/store.ts';
 
 export type PersistState =
-  | { saving: false; error: string | null }
-  | { saving: true; progress: SaveProgress | null };
+  { saving: false; error: string | null } | { saving: true; progress: SaveProgress | null };
 
 let state: PersistState = { saving: false, error: null };
 let queued: Set<string> | 'all' | null = null;

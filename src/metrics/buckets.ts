@@ -4,7 +4,7 @@
  * hour, day, ISO week (Monday 00:00) or month.
  */
 import { sqlString } from '../db/engine.ts';
-import { clickhouseBucketLabel, epochMsSql, literal } from '../db/dialect.ts';
+import { clickhouseBucketLabel, epochMsSql, literal, nullableSql } from '../db/dialect.ts';
 import { rangeConditions, UnknownColumnError } from './filters.ts';
 import { isCalendarDate } from './stats.ts';
 import type { Engine } from '../db/engine.ts';
@@ -95,8 +95,8 @@ export async function loadDataRange(engine: Engine): Promise<DataRange | null> {
   const d = engine.dialect;
   const rows = await engine.query<{ lo: number | null; hi: number | null }>(
     `SELECT ${epochMsSql('min(lo)', d)} AS lo, ${epochMsSql('max(hi)', d)} AS hi FROM (
-       SELECT min(signup_at) AS lo, max(signup_at) AS hi FROM signups
-       UNION ALL SELECT min(created_at), max(created_at) FROM posts)`,
+       SELECT min(${nullableSql('signup_at', d)}) AS lo, max(${nullableSql('signup_at', d)}) AS hi FROM signups
+       UNION ALL SELECT min(${nullableSql('created_at', d)}), max(${nullableSql('created_at', d)}) FROM posts)`,
   );
   const r = rows[0];
   if (!r || r.lo == null || r.hi == null) return null;

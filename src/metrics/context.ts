@@ -1,6 +1,6 @@
 /** Build the query context from what is loaded: data range, segment columns, pre-aggregates. */
 import type { Engine } from '../db/engine.ts';
-import { epochMsSql } from '../db/dialect.ts';
+import { epochMsSql, nullableSql } from '../db/dialect.ts';
 import { PLAUSIBLE_FROM_MS, PLAUSIBLE_TO_MS, plausibleSql } from '../ingest/plausible.ts';
 import { segmentColumns } from '../ingest/tables.ts';
 import { loadDataRange } from './buckets.ts';
@@ -22,8 +22,8 @@ export async function plausibleDataRange(
   const d = engine.dialect;
   const rows = await engine.query<{ lo: number | null; hi: number | null }>(
     `SELECT ${epochMsSql('min(lo)', d)} AS lo, ${epochMsSql('max(hi)', d)} AS hi FROM (
-       SELECT min(signup_at) AS lo, max(signup_at) AS hi FROM signups WHERE ${plausibleSql('signup_at', d)}
-       UNION ALL SELECT min(created_at), max(created_at) FROM posts WHERE ${plausibleSql('created_at', d)})`,
+       SELECT min(${nullableSql('signup_at', d)}) AS lo, max(${nullableSql('signup_at', d)}) AS hi FROM signups WHERE ${plausibleSql('signup_at', d)}
+       UNION ALL SELECT min(${nullableSql('created_at', d)}), max(${nullableSql('created_at', d)}) FROM posts WHERE ${plausibleSql('created_at', d)})`,
   );
   const r = rows[0];
   if (!r || r.lo == null || r.hi == null) return null;

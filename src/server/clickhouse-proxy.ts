@@ -15,13 +15,22 @@ export interface ProxyTarget {
 
 /** The target named by the environment, or null when none is configured. */
 export function proxyTargetFromEnv(env: NodeJS.ProcessEnv = process.env): ProxyTarget | null {
-  const url = env.CLICKHOUSE_URL?.trim();
-  if (!url) return null;
-  return {
-    url: url.replace(/\/+$/, ''),
-    user: env.CLICKHOUSE_USER,
-    password: env.CLICKHOUSE_PASSWORD,
-  };
+  const raw = env.CLICKHOUSE_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { url: 'CLICKHOUSE_URL (not a URL)' };
+  }
+  // Credentials written into the URL move to the header (fetch refuses them in a URL), and the
+  // URL the proxy names in its messages never holds them.
+  const user = env.CLICKHOUSE_USER ?? (url.username ? decodeURIComponent(url.username) : undefined);
+  const password =
+    env.CLICKHOUSE_PASSWORD ?? (url.password ? decodeURIComponent(url.password) : undefined);
+  url.username = '';
+  url.password = '';
+  return { url: url.href.replace(/\/+$/, ''), user, password };
 }
 
 /** Request settings the browser may not choose (who it is, and whether it may write). */
@@ -66,49 +75,62 @@ export function clickhouseProxy(path: string, target: () => ProxyTarget | null) 
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     const url = new URL(req.url ?? '/', 'http://proxy.local');
     if (url.pathname !== path && !url.pathname.startsWith(`${path}/`)) return next();
+    // Only the app's own pages may use the proxy: a browser names the requesting site, and a
+    // page elsewhere must not spend this server's credentials (tools without the header may).
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none')
+      return send(res, 403, 'The ClickHouse proxy answers this app’s own pages only');
     void (async () => {
-      const t = target();
-      const rest = url.pathname.slice(path.length).replace(/^\/+/, '');
-      if (rest === 'status') {
-        const status: ProxyStatus = t ? await ping(t) : { ready: false, message: NOT_CONFIGURED };
-        res.statusCode = 200;
-        res.setHeader('Content-Type', 'application/json');
-        res.end(JSON.stringify(status));
-        return;
-      }
-      if (!t) return send(res, 503, NOT_CONFIGURED);
-      if (rest !== '' && rest !== 'ping') return send(res, 404, 'Not found');
-      if (rest === '' && req.method !== 'POST') return send(res, 405, 'Queries are POSTed');
-      const headers: Record<string, string> = {};
-      if (t.user !== undefined) {
-        const token = Buffer.from(`${t.user}:${t.password ?? ''}`).toString('base64');
-        headers.Authorization = `Basic ${token}`;
-      }
-      let upstream: string;
-      let body: Buffer | undefined;
-      if (rest === 'ping') upstream = `${t.url}/ping`;
-      else {
-        const query = new URLSearchParams();
-        for (const [k, v] of url.searchParams) if (!REFUSED.has(k)) query.append(k, v);
-        query.set('readonly', '2');
-        upstream = `${t.url}/?${query.toString()}`;
-        const read = await readBody(req);
-        if (read === null) return send(res, 413, 'Query too long');
-        body = read;
-      }
       try {
-        const answer = await fetch(upstream, {
-          method: rest === 'ping' ? 'GET' : 'POST',
-          headers,
-          body: body === undefined ? undefined : new Uint8Array(body),
-        });
-        send(res, answer.status, await answer.text());
+        const t = target();
+        const rest = url.pathname.slice(path.length).replace(/^\/+/, '');
+        if (rest === 'status') {
+          const status: ProxyStatus = t ? await ping(t) : { ready: false, message: NOT_CONFIGURED };
+          res.statusCode = 200;
+          res.setHeader('Content-Type', 'application/json');
+          res.end(JSON.stringify(status));
+          return;
+        }
+        if (!t) return send(res, 503, NOT_CONFIGURED);
+        if (rest !== '' && rest !== 'ping') return send(res, 404, 'Not found');
+        if (rest === '' && req.method !== 'POST') return send(res, 405, 'Queries are POSTed');
+        const headers: Record<string, string> = {};
+        if (t.user !== undefined) {
+          const token = Buffer.from(`${t.user}:${t.password ?? ''}`).toString('base64');
+          headers.Authorization = `Basic ${token}`;
+        }
+        let upstream: string;
+        let body: Buffer | undefined;
+        if (rest === 'ping') upstream = `${t.url}/ping`;
+        else {
+          const query = new URLSearchParams();
+          for (const [k, v] of url.searchParams) if (!REFUSED.has(k)) query.append(k, v);
+          query.set('readonly', '2');
+          upstream = `${t.url}/?${query.toString()}`;
+          const read = await readBody(req);
+          if (read === null) return send(res, 413, 'Query too long');
+          body = read;
+        }
+        try {
+          const answer = await fetch(upstream, {
+            method: rest === 'ping' ? 'GET' : 'POST',
+            headers,
+            body: body === undefined ? undefined : new Uint8Array(body),
+          });
+          send(res, answer.status, await answer.text());
+        } catch (err) {
+          send(
+            res,
+            502,
+            `ClickHouse at ${t.url} did not answer: ${err instanceof Error ? err.message : String(err)}`,
+          );
+        }
       } catch (err) {
-        send(
-          res,
-          502,
-          `ClickHouse at ${t.url} did not answer: ${err instanceof Error ? err.message : String(err)}`,
-        );
+        // A client that went away mid-request, or anything else: answer if still possible; it
+        // never takes the server down.
+        if (!res.headersSent)
+          send(res, 400, `Bad request: ${err instanceof Error ? err.message : String(err)}`);
+        else res.end();
       }
     })();
   };

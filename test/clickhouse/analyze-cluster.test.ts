@@ -15,6 +15,7 @@ import { ingestFiles } from '../../src/ingest/ingest.ts';
 import { pathInput } from '../../src/ingest/node-input.ts';
 import { loadContext } from '../../src/metrics/context.ts';
 import { curves } from '../../src/metrics/retention.ts';
+import { loadDataRange } from '../../src/metrics/buckets.ts';
 import { attributionSql, breakdown, segmentValues } from '../../src/metrics/segments.ts';
 import { runWaves } from '../../src/metrics/analysis.ts';
 import type { AnalysisParams } from '../../src/metrics/analysis.ts';
@@ -129,6 +130,27 @@ describe('analyze on a two-shard ClickHouse cluster', () => {
     } finally {
       await duck.close();
     }
+  });
+
+  it('an empty table does not pull the data range back to 1970 (min over no rows is NULL)', async () => {
+    const server = openClickHouseEngine({ url: cluster.urls[0] as string });
+    await server.exec('CREATE DATABASE IF NOT EXISTS edge');
+    await server.exec('DROP TABLE IF EXISTS edge.signups');
+    await server.exec('DROP TABLE IF EXISTS edge.posts');
+    await server.exec(
+      "CREATE TABLE edge.signups (user_id String, signup_at DateTime('UTC')) ENGINE = MergeTree() ORDER BY tuple()",
+    );
+    await server.exec(
+      "CREATE TABLE edge.posts (user_id String, created_at DateTime('UTC'), category String) ENGINE = MergeTree() ORDER BY tuple()",
+    );
+    await server.exec("INSERT INTO edge.signups VALUES ('u1', '2024-03-01 00:00:00')");
+    const edge = openClickHouseEngine({ url: cluster.urls[0] as string, database: 'edge' });
+    const range = await loadDataRange(edge);
+    expect(range).toEqual({
+      minMs: Date.UTC(2024, 2, 1),
+      maxMs: Date.UTC(2024, 2, 1),
+      endMs: Date.UTC(2024, 2, 1),
+    });
   });
 
   it('results do not depend on how users fall across the shards', async () => {

@@ -5,9 +5,10 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickhouseProxy } from '../../src/server/clickhouse-proxy.ts';
+import { clickhouseProxy, proxyTargetFromEnv } from '../../src/server/clickhouse-proxy.ts';
 import type { ProxyTarget } from '../../src/server/clickhouse-proxy.ts';
 
 interface Seen {
@@ -115,6 +116,58 @@ describe('clickhouseProxy', () => {
       message: expect.stringContaining('did not answer') as unknown,
     });
     expect((await post('', 'SELECT 1')).status).toBe(502);
+  });
+
+  it('credentials written into CLICKHOUSE_URL go to the header and are never echoed', () => {
+    const t = proxyTargetFromEnv({ CLICKHOUSE_URL: 'http://analyst:s3cret@127.0.0.1:8123/' });
+    expect(t).toEqual({ url: 'http://127.0.0.1:8123', user: 'analyst', password: 's3cret' });
+    // The environment's own variables win over the URL's.
+    expect(
+      proxyTargetFromEnv({
+        CLICKHOUSE_URL: 'http://a:b@h:1',
+        CLICKHOUSE_USER: 'u',
+        CLICKHOUSE_PASSWORD: 'p',
+      }),
+    ).toEqual({ url: 'http://h:1', user: 'u', password: 'p' });
+    expect(proxyTargetFromEnv({})).toBeNull();
+  });
+
+  it('answers only the app’s own pages: a cross-site request is refused before anything is sent', async () => {
+    target = { url: address(clickhouse) };
+    const before = seen.length;
+    const res = await fetch(`${address(app)}/clickhouse/`, {
+      method: 'POST',
+      body: 'SELECT 1',
+      headers: { 'Sec-Fetch-Site': 'cross-site' },
+    });
+    expect(res.status).toBe(403);
+    expect(seen.length).toBe(before);
+    const own = await fetch(`${address(app)}/clickhouse/`, {
+      method: 'POST',
+      body: 'SELECT 1',
+      headers: { 'Sec-Fetch-Site': 'same-origin' },
+    });
+    expect(own.status).toBe(200);
+  });
+
+  it('a client that goes away mid-request does not take the server down', async () => {
+    target = { url: address(clickhouse) };
+    const { port } = app.address() as AddressInfo;
+    await new Promise<void>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(
+          'POST /clickhouse/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nSELECT 1',
+        );
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 50);
+      });
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    // Still serving.
+    const status = await fetch(`${address(app)}/clickhouse/status`);
+    expect(status.status).toBe(200);
   });
 
   it('refuses a query text over 1 MB', async () => {
