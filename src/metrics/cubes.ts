@@ -22,7 +22,7 @@ import { segmentColumns } from '../ingest/tables.ts';
 import { bucketSql, localSql, periodsBetweenSql } from './buckets.ts';
 import { segAlias } from './filters.ts';
 import type { CohortGranularity, CubeSet, QueryContext } from './params.ts';
-import { instantSql } from './relations.ts';
+import { instantLiteral } from '../db/dialect.ts';
 
 /** Signup columns with at most this many values go into the combinations. */
 const MAX_SIGNUP_VALUES = 1000;
@@ -38,7 +38,7 @@ export const slotSql = (x: string) =>
 
 /** Band of a signup instant between sorted boundaries; -1 when the author has no signup. */
 function bandSql(known: string, at: string, boundaries: readonly number[]): string {
-  const steps = boundaries.map((b) => `CAST(${at} >= ${instantSql(b)} AS SMALLINT)`);
+  const steps = boundaries.map((b) => `CAST(${at} >= ${instantLiteral(b)} AS SMALLINT)`);
   return `CAST(CASE WHEN ${known} IS NULL THEN -1 ELSE ${steps.length ? steps.join(' + ') : '0'} END AS SMALLINT)`;
 }
 

@@ -26,11 +26,6 @@ import type { QueryContext } from './params.ts';
 import { falseSql, instantLiteral } from '../db/dialect.ts';
 import type { Dialect } from '../db/dialect.ts';
 
-/** A TIMESTAMP literal for an instant (epoch ms, UTC; a constant the planner can fold). */
-export function instantSql(ms: number): string {
-  return instantLiteral(ms);
-}
-
 const unique = (xs: readonly string[]) => [...new Set(xs)];
 
 export interface SignupRelationOptions {
