@@ -7,7 +7,8 @@ import { formatBucket } from '../format/format.ts';
 import { GROUP_BEFORE, GROUP_BETWEEN, groupNames } from '../metrics/frame.ts';
 import type { GroupSpans } from '../metrics/frame.ts';
 import type { CohortGranularity } from '../metrics/params.ts';
-import { cellInterval, OTHER, withIntervals } from '../metrics/retention.ts';
+import { OTHER } from '../metrics/retention.ts';
+import { cellInterval, withIntervals } from '../metrics/retention-shape.ts';
 import type { CurveRow, RetentionCell } from '../metrics/retention.ts';
 
 export type RetentionMode = 'on' | 'on_or_after';

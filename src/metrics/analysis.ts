@@ -13,8 +13,10 @@ import type {
   SeriesKind,
   WaveSettings,
 } from './params.ts';
-import { curves, materializeRetention, retention, withIntervals } from './retention.ts';
-import type { GroupPoint, RetentionCell } from './retention.ts';
+import { curves, materializeRetention, retention } from './retention.ts';
+import type { RetentionCell } from './retention.ts';
+import { withIntervals } from './retention-shape.ts';
+import type { GroupPoint } from './retention-shape.ts';
 import { series } from './series.ts';
 import type { Series, SeriesPoint } from './series.ts';
 import { applyFrame, baselineWindow, detectWaves, surgeStart } from './waves.ts';

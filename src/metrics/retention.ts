@@ -11,17 +11,17 @@
  */
 import type { Engine, SqlParam } from '../db/engine.ts';
 import { sqlIdent } from '../db/engine.ts';
+import { bucketSql, localRangeConditions, localSql } from './buckets.ts';
 import {
-  bucketSql,
-  labelSql,
-  localRangeConditions,
-  localSql,
-  periodsBetweenSql,
-} from './buckets.ts';
-import { doubleSql, int64Sql, literal } from '../db/dialect.ts';
+  cohortLabelSql,
+  cohortSql,
+  joinSql,
+  lastBucketSql,
+  periodsSql,
+  periodsUpTo,
+} from './cohort-sql.ts';
+import { doubleSql, int64Sql } from '../db/dialect.ts';
 import { inlineParams } from '../db/clickhouse-engine.ts';
-import { bucketOfInstant } from './labels.ts';
-import { labelTimestampSql } from './mix.ts';
 import {
   checkFilters,
   checkedColumn,
@@ -36,7 +36,6 @@ import type { Sql } from './filters.ts';
 import { bandGroupSql, groupSql } from './frame.ts';
 import type { GroupSpans } from './frame.ts';
 import type { CohortGranularity, QueryContext } from './params.ts';
-import { wilson } from './stats.ts';
 
 export interface RetentionCell {
   cohort_start: string;
@@ -121,54 +120,6 @@ function cubeBase(
   );
 }
 
-/** A cohort bucket (local, in the context's dialect) of a UTC instant expression. */
-function cohortSql(ctx: QueryContext, expr: string, g: CohortGranularity): string {
-  if (ctx.dialect !== 'clickhouse') return bucketSql(localSql(expr, ctx.tz, ctx.range), g);
-  const day = `toDate(${expr}, ${literal(ctx.tz, 'clickhouse')})`;
-  return g === 'day' ? day : g === 'week' ? `toMonday(${day})` : `toStartOfMonth(${day})`;
-}
-
-/** Whole cohort buckets from bucket `a` to bucket `b`, in the context's dialect. */
-function periodsSql(ctx: QueryContext, a: string, b: string, g: CohortGranularity): string {
-  if (ctx.dialect !== 'clickhouse') return periodsBetweenSql(a, b, g);
-  const days = `(toInt64(toRelativeDayNum(${b})) - toInt64(toRelativeDayNum(${a})))`;
-  if (g === 'day') return days;
-  // Both are week starts: the days between are a multiple of 7.
-  if (g === 'week') return `intDiv(${days}, 7)`;
-  return `((toInt64(toYear(${b})) - toInt64(toYear(${a}))) * 12 + toInt64(toMonth(${b})) - toInt64(toMonth(${a})))`;
-}
-
-/** The cohort bucket holding the data's end (partial), as a constant. */
-function lastBucketSql(ctx: QueryContext, g: CohortGranularity): string {
-  const label = bucketOfInstant(ctx.range.endMs, g, ctx.tz);
-  return ctx.dialect === 'clickhouse' ? `toDate('${label}')` : labelTimestampSql(label);
-}
-
-/** The label (`YYYY-MM-DD`) of a cohort bucket expression. */
-function cohortLabelSql(ctx: QueryContext, expr: string, g: CohortGranularity): string {
-  return ctx.dialect === 'clickhouse' ? `toString(${expr})` : labelSql(expr, g);
-}
-
-/** A whole number as a 64-bit integer (join keys must agree in type on ClickHouse). */
-function int64(ctx: QueryContext, expr: string): string {
-  return int64Sql(expr, ctx.dialect);
-}
-
-/** Rows of `rel` repeated for k = 0 .. count-1 (column k). */
-function periodsUpTo(ctx: QueryContext, count: string): string {
-  return ctx.dialect === 'clickhouse'
-    ? `toInt64(arrayJoin(range(toUInt64(greatest(${count}, 0)))))`
-    : `unnest(range(0, CAST(${count} AS BIGINT)))`;
-}
-
-/**
- * The join of the dialect: ClickHouse names its strictness (each right row is unique here).
- * Every joined subquery carries an alias: current ClickHouse releases require one.
- */
-function joinSql(ctx: QueryContext, kind: 'LEFT' | 'INNER', strict: 'ANY' | 'ALL'): string {
-  return ctx.dialect === 'clickhouse' ? `${strict} ${kind} JOIN` : `${kind} JOIN`;
-}
-
 /** The raw parts: each user's cohort and dimension, and their distinct active periods. */
 function rawParts(
   ctx: QueryContext,
@@ -197,12 +148,12 @@ function rawParts(
         ? {
             // Per shard: a user's posts sit on the shard of their signup (both by user_id). ALL:
             // current releases read ANY INNER as one row per key on both sides (one post a user).
-            text: `SELECT DISTINCT user_id, _c AS c, _d AS d, ${int64(ctx, periodsSql(ctx, '_c', postBucket, g))} AS k
+            text: `SELECT DISTINCT user_id, _c AS c, _d AS d, ${int64Sql(periodsSql(ctx, '_c', postBucket, g), ctx.dialect)} AS k
               FROM posts AS p ALL INNER JOIN (${users('signups_local', '_c', '_d')}) AS u USING user_id${where(pConds)}`,
             params: [...sParams, ...pParams],
           }
         : {
-            text: `SELECT DISTINCT u.user_id, u.c, u.d, ${int64(ctx, periodsSql(ctx, 'u.c', postBucket, g))} AS k
+            text: `SELECT DISTINCT u.user_id, u.c, u.d, ${int64Sql(periodsSql(ctx, 'u.c', postBucket, g), ctx.dialect)} AS k
               FROM ${usersRel} u JOIN posts p ON p.user_id = u.user_id${where(pConds)}`,
             params: pParams,
           },
@@ -279,7 +230,7 @@ export function retentionSql(
   const last = lastBucketSql(ctx, g);
   const left = joinSql(ctx, 'LEFT', 'ANY');
   const cells = `SELECT c, size, span, ${periodsUpTo(ctx, 'span + 1')} AS k FROM (
-      SELECT c, size, ${int64(ctx, periodsSql(ctx, 'c', last, g))} AS span FROM (
+      SELECT c, size, ${int64Sql(periodsSql(ctx, 'c', last, g), ctx.dialect)} AS span FROM (
         SELECT c, sum(n) AS size FROM ${base.rs} GROUP BY c))`;
   const onK = `SELECT c, k, sum(n) AS active FROM ${base.ra} GROUP BY c, k`;
   // Users whose last active period is k or later, per cell: the reach joined on the cohort.
@@ -287,10 +238,10 @@ export function retentionSql(
   const orAfter = `SELECT c, k, sum(n) AS oa FROM (SELECT c, k FROM (${cells})) AS cl ${joinSql(ctx, 'INNER', 'ALL')} (${reach}) AS rc USING (c) WHERE mk >= k GROUP BY c, k`;
   return {
     text: `${base.with}
-    SELECT ${cohortLabelSql(ctx, 'c', g)} AS cohort_start, ${int64(ctx, 'size')} AS cohort_size,
-      k AS period, ${int64(ctx, 'coalesce(active, 0)')} AS active_users,
+    SELECT ${cohortLabelSql(ctx, 'c', g)} AS cohort_start, ${int64Sql('size', ctx.dialect)} AS cohort_size,
+      k AS period, ${int64Sql('coalesce(active, 0)', ctx.dialect)} AS active_users,
       ${doubleSql('coalesce(active, 0)', ctx.dialect)} / size AS retention,
-      ${int64(ctx, 'coalesce(oa, 0)')} AS active_on_or_after, k < span AS complete
+      ${int64Sql('coalesce(oa, 0)', ctx.dialect)} AS active_on_or_after, k < span AS complete
     FROM (SELECT c, size, span, k, active FROM (${cells}) AS cl ${left} (${onK}) AS ok USING (c, k)) AS ca
       ${left} (${orAfter}) AS oa_ USING (c, k)
     ORDER BY c, k`,
@@ -356,14 +307,14 @@ export function curvesSql(
   const left = joinSql(ctx, 'LEFT', 'ANY');
   // Complete cells only: periods 0 .. span-1 of each (cohort, value).
   const grid = `SELECT c, d, size, ${periodsUpTo(ctx, 'span')} AS k FROM (
-      SELECT c, d, n AS size, ${int64(ctx, periodsSql(ctx, 'c', last, g))} AS span FROM ${base.rs})`;
+      SELECT c, d, n AS size, ${int64Sql(periodsSql(ctx, 'c', last, g), ctx.dialect)} AS span FROM ${base.rs})`;
   const orAfter = `SELECT c, d, k, sum(n) AS oa FROM (SELECT c, d, k FROM (${grid})) AS gr ${joinSql(ctx, 'INNER', 'ALL')} ${base.rr} AS rr_ USING (c, d) WHERE mk >= k GROUP BY c, d, k`;
   const active = `SELECT c, d, k, n AS active FROM ${base.ra}`;
   return {
     text: `${base.with}
-    SELECT key, period, ${int64(ctx, 'sum(size)')} AS cohort_size,
-      ${int64(ctx, 'sum(coalesce(active, 0))')} AS active_users,
-      ${int64(ctx, 'sum(coalesce(oa, 0))')} AS active_on_or_after
+    SELECT key, period, ${int64Sql('sum(size)', ctx.dialect)} AS cohort_size,
+      ${int64Sql('sum(coalesce(active, 0))', ctx.dialect)} AS active_users,
+      ${int64Sql('sum(coalesce(oa, 0))', ctx.dialect)} AS active_on_or_after
     FROM (
       SELECT ${key} AS key, k AS period, size, active, oa FROM (
         SELECT c, d, k, size, active FROM (${grid}) AS gr ${left} (${active}) AS ac USING (c, d, k)) AS ga
@@ -403,45 +354,6 @@ export async function curves(
   }));
 }
 
-/** One row of retention_groups.csv: a wave group's average curve point with its interval. */
-export interface GroupPoint {
-  group: string;
-  period: number;
-  cohort_size: number;
-  active_users: number;
-  retention: number;
-  ci_low: number;
-  ci_high: number;
-}
-
-/** Curve rows with rates and Wilson intervals ("On", or "On or after"), in key order given. */
-export function withIntervals(
-  rows: readonly CurveRow[],
-  order: readonly string[],
-  mode: 'on' | 'on_or_after' = 'on',
-): GroupPoint[] {
-  const rank = (k: string) => {
-    const i = order.indexOf(k);
-    return i < 0 ? order.length : i;
-  };
-  return [...rows]
-    .filter((r) => r.cohort_size > 0)
-    .sort((a, b) => rank(a.key) - rank(b.key) || a.key.localeCompare(b.key) || a.period - b.period)
-    .map((r) => {
-      const active = mode === 'on' ? r.active_users : r.active_on_or_after;
-      const ci = wilson(active, r.cohort_size);
-      return {
-        group: r.key,
-        period: r.period,
-        cohort_size: r.cohort_size,
-        active_users: active,
-        retention: active / r.cohort_size,
-        ci_low: ci?.low ?? 0,
-        ci_high: ci?.high ?? 0,
-      };
-    });
-}
-
 /** Posts that fall in an earlier bucket than their author's signup: ignored, but counted. */
 export function postsBeforeCohortSql(ctx: QueryContext, g: CohortGranularity): Sql {
   const params: SqlParam[] = [];
@@ -456,63 +368,4 @@ export function postsBeforeCohortSql(ctx: QueryContext, g: CohortGranularity): S
       WHERE ${bucketSql(localSql('p.created_at', ctx.tz, ctx.range), g)} < ${bucketSql(t, g)}${sConds.length ? ` AND ${sConds.join(' AND ')}` : ''}${pConds.length ? ` AND ${pConds.join(' AND ')}` : ''}`,
     params,
   };
-}
-
-export interface CurvePoint {
-  period: number;
-  active: number;
-  size: number;
-  /** null when no complete cell exists for this period. */
-  retention: number | null;
-  low: number | null;
-  high: number | null;
-}
-
-/** Weighted average curve over complete cells, with 95% Wilson intervals. */
-export function averageCurve(
-  cells: readonly RetentionCell[],
-  mode: 'on' | 'on_or_after' = 'on',
-): CurvePoint[] {
-  const byPeriod = new Map<number, { active: number; size: number }>();
-  for (const c of cells) {
-    if (!c.complete) continue;
-    const p = byPeriod.get(c.period) ?? { active: 0, size: 0 };
-    p.active += mode === 'on' ? c.active_users : c.active_on_or_after;
-    p.size += c.cohort_size;
-    byPeriod.set(c.period, p);
-  }
-  return [...byPeriod.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([period, { active, size }]) => {
-      const ci = wilson(active, size);
-      return {
-        period,
-        active,
-        size,
-        retention: size > 0 ? active / size : null,
-        low: ci?.low ?? null,
-        high: ci?.high ?? null,
-      };
-    });
-}
-
-/** Wilson interval of one cell. */
-export function cellInterval(cell: RetentionCell, mode: 'on' | 'on_or_after' = 'on') {
-  return wilson(mode === 'on' ? cell.active_users : cell.active_on_or_after, cell.cohort_size);
-}
-
-/**
- * Split cohorts at the surge start: a cohort is a surge cohort when it ends after the surge
- * start (it holds surge signups), pre-surge otherwise.
- */
-export function splitCohorts(
-  cells: readonly RetentionCell[],
-  surgeStartDate: string | null,
-  nextBucket: (cohortStart: string) => string,
-): { pre: RetentionCell[]; surge: RetentionCell[] } {
-  if (!surgeStartDate) return { pre: [...cells], surge: [] };
-  const pre: RetentionCell[] = [];
-  const surge: RetentionCell[] = [];
-  for (const c of cells) (nextBucket(c.cohort_start) > surgeStartDate ? surge : pre).push(c);
-  return { pre, surge };
 }

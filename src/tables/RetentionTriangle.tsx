@@ -11,7 +11,7 @@ import type { ColumnDef, RowSelectionState, Updater } from '@tanstack/react-tabl
 import { formatBucket } from '../format/format.ts';
 import type { CohortGranularity } from '../metrics/params.ts';
 import type { RetentionCell } from '../metrics/retention.ts';
-import { cellInterval } from '../metrics/retention.ts';
+import { cellInterval } from '../metrics/retention-shape.ts';
 import { downloadText } from '../share/download.ts';
 import {
   activeCount,

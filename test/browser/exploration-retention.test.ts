@@ -17,7 +17,7 @@ import {
   showView,
 } from './helpers.ts';
 import type { Expected } from './helpers.ts';
-import type { GroupPoint } from '../../src/metrics/retention.ts';
+import type { GroupPoint } from '../../src/metrics/retention-shape.ts';
 
 const GROUP_NAMES: Record<string, string> = {
   before: 'before the surge',

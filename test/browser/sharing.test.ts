@@ -11,7 +11,6 @@ type Tab = 'Data' | 'Waves' | 'Retention';
 const TRIANGLE = '[data-testid="retention-triangle"] td[data-cohort]';
 const T = { timeout: 90_000 };
 
-
 /** Open a view by its tab (unless `click` is false) and wait for its main content. */
 async function showView(page: Page, view: Tab, click = true) {
   if (click) await page.getByRole('tab', { name: view, exact: true }).click();

@@ -34,7 +34,9 @@ function realData(): { signups: string[]; posts: string[] } {
     for (let k = 0; k < n; k++) {
       const uid = `u${d}_${k}`;
       const day = `2025-01-${String(d).padStart(2, '0')}`;
-      signups.push(`${uid},${day}T${String(k % 24).padStart(2, '0')}:00:00Z,${k % 2 ? 'BR' : 'US'}`);
+      signups.push(
+        `${uid},${day}T${String(k % 24).padStart(2, '0')}:00:00Z,${k % 2 ? 'BR' : 'US'}`,
+      );
       posts.push(`${uid},${day}T23:00:00Z,${d >= 20 ? 'memes' : 'news'}`);
       if (d + 7 <= 28)
         posts.push(`${uid},2025-01-${String(d + 7).padStart(2, '0')}T12:00:00Z,news`);
@@ -108,7 +110,10 @@ describe('implausible rows are left out of every analysis', () => {
 
   it('a chosen date range stays inside the plausible data', async () => {
     const { signups } = realData();
-    const dirty = await load(csv('user_id,signup_at,country', [...signups, ...SENTINEL_SIGNUPS]), null);
+    const dirty = await load(
+      csv('user_id,signup_at,country', [...signups, ...SENTINEL_SIGNUPS]),
+      null,
+    );
     const inside = await context(dirty, 'UTC', { from: '2025-01-05', to: '2025-01-09' });
     expect(inside.filters).toMatchObject({ from: '2025-01-05', to: '2025-01-09' });
     const wide = await context(dirty, 'UTC', { from: '1960-01-01', to: '9999-01-01' });

@@ -13,13 +13,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/db/engine.ts';
-import {
-  averageCurve,
-  cellInterval,
-  postsBeforeCohortSql,
-  retention,
-  splitCohorts,
-} from '../../src/metrics/retention.ts';
+import { averageCurve, cellInterval, splitCohorts } from '../../src/metrics/retention-shape.ts';
+import { postsBeforeCohortSql, retention } from '../../src/metrics/retention.ts';
 import { addDays } from '../../src/metrics/stats.ts';
 import { analyse, context, csv, fixtureText, loadEngine } from './helpers.ts';
 
