@@ -28,6 +28,7 @@ import {
   disconnectClickHouse,
   onConnectionChange,
 } from '../db/clickhouse-connection.ts';
+import type { Connection } from '../db/clickhouse-connection.ts';
 
 export function App() {
   const { state, update, reset, notices, dismissNotices, addNotice } = useViewState();
@@ -66,7 +67,7 @@ export function App() {
   useSavedView(ws, state, reset, snapshotVersion !== null);
   const cluster = useSyncExternalStore(onConnectionChange, connectionState);
   const onCluster = cluster.status === 'on';
-  useClusterLink(state.engine, update, addNotice);
+  useClusterLink(state.engine, cluster, update, addNotice);
   const version = snapshotVersion ?? (onCluster ? cluster.version : ws.version);
   const ctx = useQueryContext(state, version);
   useUnknownColumns(ctx.data?.schema, state, update, addNotice);
@@ -303,10 +304,10 @@ function useFingerprint(
  */
 function useClusterLink(
   engine: 'browser' | 'clickhouse',
+  cluster: Connection,
   update: Update,
   addNotice: (n: string) => void,
 ) {
-  const cluster = useSyncExternalStore(onConnectionChange, connectionState);
   useEffect(() => {
     if (engine === 'clickhouse' && cluster.status === 'off') void connectClickHouse();
     if (engine === 'browser' && cluster.status === 'on') disconnectClickHouse();

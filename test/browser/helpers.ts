@@ -26,6 +26,7 @@ import { topMovers } from '../../src/metrics/drift.ts';
 import type { Mover } from '../../src/metrics/drift.ts';
 import { windowMix } from '../../src/metrics/mix.ts';
 import { baselineWindow } from '../../src/metrics/waves.ts';
+import type { Wave } from '../../src/metrics/waves.ts';
 
 export const SAMPLE = 'data/sample';
 export const FIXTURES = 'test/fixtures/browser';
@@ -413,6 +414,16 @@ export async function wavesTable(page: Page) {
     end: at(r, 'End'),
     peak_signups: num(at(r, unit)),
     signups: num(at(r, total)),
+  }));
+}
+
+/** Node's waves as the waves table shows them (wavesTable's shape). */
+export function waveRows(waves: readonly Wave[]) {
+  return waves.map((w) => ({
+    start: w.start,
+    end: w.end,
+    peak_signups: w.peak_signups,
+    signups: w.signups,
   }));
 }
 

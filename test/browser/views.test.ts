@@ -16,6 +16,7 @@ import {
   num,
   sampleFiles,
   showView as show,
+  waveRows,
   wavesTable,
 } from './helpers.ts';
 import type { Expected, ViewName } from './helpers.ts';
@@ -119,14 +120,7 @@ describe('analysis views on the sample', () => {
     );
     expect(await page.getByTestId('baseline-summary').textContent()).toMatch(/^Baseline: median /);
     expect(waves.waves.length).toBeGreaterThan(0);
-    expect(await wavesTable(page)).toEqual(
-      waves.waves.map((w) => ({
-        start: w.start,
-        end: w.end,
-        peak_signups: w.peak_signups,
-        signups: w.signups,
-      })),
-    );
+    expect(await wavesTable(page)).toEqual(waveRows(waves.waves));
     await screenshot(page, 'view-waves');
     await expectAccessible(page, 'Waves (light)');
     expect(errors).toEqual([]);

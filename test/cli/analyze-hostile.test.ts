@@ -47,15 +47,14 @@ function realSignups(): string[] {
       rows.push(`u${d}_${k},2025-01-${String(d).padStart(2, '0')}T10:00:00Z`);
   return rows;
 }
-const SIGNUPS = write(
-  'signups_real.csv',
-  ['user_id,signup_at', ...realSignups(), ''].join('\n'),
-);
+const SIGNUPS = write('signups_real.csv', ['user_id,signup_at', ...realSignups(), ''].join('\n'));
 const POSTS = write(
   'posts_real.csv',
   [
     'user_id,created_at,category',
-    ...realSignups().map((r) => `${r.split(',')[0]},${r.split(',')[1]?.slice(0, 10)}T12:00:00Z,news`),
+    ...realSignups().map(
+      (r) => `${r.split(',')[0]},${r.split(',')[1]?.slice(0, 10)}T12:00:00Z,news`,
+    ),
     '',
   ].join('\n'),
 );
@@ -167,7 +166,10 @@ describe('encodings', () => {
   it('UTF-16 signups and Windows-1252 posts load; ingest.json and stderr say so', async () => {
     const posts = write(
       'posts_cp1252.csv',
-      Buffer.from('user_id;created_at;category;ville\ne1;2025-01-14T12:00:00Z;café;Zürich\n', 'latin1'),
+      Buffer.from(
+        'user_id;created_at;category;ville\ne1;2025-01-14T12:00:00Z;café;Zürich\n',
+        'latin1',
+      ),
     );
     captureStderr();
     const out = outDir();
@@ -203,7 +205,9 @@ describe('encodings', () => {
     ]);
     expect(result.code).toBe(1);
     expectOneLine(result.message);
-    expect(result.message).toMatch(/encoding_signups_shiftjis\.csv: The file is not UTF-8.*Shift-JIS/);
+    expect(result.message).toMatch(
+      /encoding_signups_shiftjis\.csv: The file is not UTF-8.*Shift-JIS/,
+    );
     const files = ingest(out).files;
     expect(files.map((f) => f.rows_loaded > 0)).toEqual([true, false, true]);
   });

@@ -11,8 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAnalyze } from '../../src/cli/analyze.ts';
 import { openClickHouseEngine } from '../../src/db/clickhouse-engine.ts';
 import { openNodeEngine } from '../../src/db/node-engine.ts';
-import { ingestFiles } from '../../src/ingest/ingest.ts';
-import { pathInput } from '../../src/ingest/node-input.ts';
 import { loadContext } from '../../src/metrics/context.ts';
 import { curves } from '../../src/metrics/retention.ts';
 import { loadDataRange } from '../../src/metrics/buckets.ts';
@@ -21,7 +19,7 @@ import { runWaves } from '../../src/metrics/analysis.ts';
 import type { AnalysisParams } from '../../src/metrics/analysis.ts';
 import type { Engine } from '../../src/db/engine.ts';
 import { startCluster } from './cluster.ts';
-import { CLUSTER_FILES, DATA } from './data-sets.ts';
+import { CLUSTER_FILES, DATA, ingestDataSet } from './data-sets.ts';
 import type { DataSet } from './data-sets.ts';
 import type { Cluster } from './cluster.ts';
 
@@ -84,13 +82,7 @@ describe('analyze on a two-shard ClickHouse cluster', () => {
     await analyze([...files(data), '--clickhouse', urls, '--load']);
     const duck = await openNodeEngine({ allowedPaths: [...data.signups, ...data.posts] });
     try {
-      await ingestFiles(duck, [
-        ...data.signups.map((f) => ({
-          input: pathInput(f),
-          options: { table: 'signups' as const },
-        })),
-        ...data.posts.map((f) => ({ input: pathInput(f), options: { table: 'posts' as const } })),
-      ]);
+      await ingestDataSet(duck, data);
       const house = openClickHouseEngine({ url: cluster.urls[0] as string });
       const filters = {
         segments: [{ table: 'posts' as const, column: 'language', values: ['en', 'zh'] }],

@@ -13,10 +13,8 @@ import { writeAnalyses } from '../../src/cli/outputs.ts';
 import type { ClickHouseEngine } from '../../src/db/clickhouse-engine.ts';
 import { loadIntoCluster } from '../../src/db/clickhouse-load.ts';
 import { openNodeEngine } from '../../src/db/node-engine.ts';
-import { ingestFiles } from '../../src/ingest/ingest.ts';
-import { pathInput } from '../../src/ingest/node-input.ts';
 import { loadChdb, openChdbEngine } from './chdb-engine.ts';
-import { CLUSTER_FILES, DATA } from './data-sets.ts';
+import { CLUSTER_FILES, DATA, ingestDataSet } from './data-sets.ts';
 
 const outDir = () => mkdtempSync(path.join(tmpdir(), 'surgescope-chdb-test-'));
 const read = (dir: string, name: string) => readFileSync(path.join(dir, name), 'utf8');
@@ -42,13 +40,7 @@ describe('the metric SQL on a current ClickHouse release (chdb)', () => {
       const exportDir = mkdtempSync(path.join(tmpdir(), 'surgescope-chdb-load-'));
       const duck = await openNodeEngine({ allowedPaths: files, directories: [exportDir] });
       try {
-        await ingestFiles(duck, [
-          ...data.signups.map((f) => ({
-            input: pathInput(f),
-            options: { table: 'signups' as const },
-          })),
-          ...data.posts.map((f) => ({ input: pathInput(f), options: { table: 'posts' as const } })),
-        ]);
+        await ingestDataSet(duck, data);
         await loadIntoCluster(duck, { servers: [chdb], cluster: null }, { exportDir });
       } finally {
         await duck.close();

@@ -17,6 +17,7 @@ import {
   num,
   sampleFiles,
   showView,
+  waveRows,
   wavesTable,
 } from '../browser/helpers.ts';
 import type { Expected } from '../browser/helpers.ts';
@@ -99,14 +100,7 @@ describe('the dashboard on a two-shard ClickHouse cluster, through the proxy', (
     await showView(page, 'Waves');
     const waves = expected.analysis.waves;
     if (!waves) throw new Error('node found no baseline');
-    expect(await wavesTable(page)).toEqual(
-      waves.waves.map((w) => ({
-        start: w.start,
-        end: w.end,
-        peak_signups: w.peak_signups,
-        signups: w.signups,
-      })),
-    );
+    expect(await wavesTable(page)).toEqual(waveRows(waves.waves));
     expect(await page.getByTestId('surge-start').textContent()).toBe(expected.analysis.surgeStart);
     await screenshot(page, 'clickhouse-waves');
 

@@ -1,6 +1,9 @@
 /** The data sets and variants the ClickHouse suites run, and the files they compare. */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Engine } from '../../src/db/engine.ts';
+import { ingestFiles } from '../../src/ingest/ingest.ts';
+import { pathInput } from '../../src/ingest/node-input.ts';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = (name: string) => path.join(REPO, 'test/fixtures/metrics', name);
@@ -79,3 +82,11 @@ export const DATA: DataSet[] = [
     ],
   },
 ];
+
+/** Load a data set into a DuckDB engine with the CLI's ingest (the reference the suites compare with). */
+export async function ingestDataSet(duck: Engine, data: DataSet): Promise<void> {
+  await ingestFiles(duck, [
+    ...data.signups.map((f) => ({ input: pathInput(f), options: { table: 'signups' as const } })),
+    ...data.posts.map((f) => ({ input: pathInput(f), options: { table: 'posts' as const } })),
+  ]);
+}

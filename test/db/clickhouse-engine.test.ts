@@ -13,9 +13,7 @@ describe('inlineParams', () => {
     expect(inlineParams('x = ?', ["Côte d'Ivoire"])).toBe("x = 'Côte d''Ivoire'");
     expect(inlineParams('x = ?', ['a\\b'])).toBe("x = 'a\\\\b'");
     // A value cannot end the literal early: the quote is doubled, the backslash doubled.
-    expect(inlineParams('x = ?', ["\\'; DROP TABLE t; --"])).toBe(
-      "x = '\\\\''; DROP TABLE t; --'",
-    );
+    expect(inlineParams('x = ?', ["\\'; DROP TABLE t; --"])).toBe("x = '\\\\''; DROP TABLE t; --'");
   });
 
   it('leaves ? inside strings, quoted identifiers and comments', () => {

@@ -247,10 +247,10 @@ const fileArb: fc.Arbitrary<FileSpec> = fc.record({
   lastEol: fc.constantFrom<'\n' | '\r\n' | ''>('\n', '\n', '\r\n', ''),
   openLast: fc.option(openTextArb, { freq: 5 }),
   swallow: fc.option(
-    fc.array(
-      fc.constantFrom('u1,2025-01-01T00:00:00Z,a,b', 'tail;x', '', 'é|😀'),
-      { minLength: 1, maxLength: 3 },
-    ),
+    fc.array(fc.constantFrom('u1,2025-01-01T00:00:00Z,a,b', 'tail;x', '', 'é|😀'), {
+      minLength: 1,
+      maxLength: 3,
+    }),
     { freq: 6 },
   ),
 });
@@ -390,7 +390,10 @@ describe('messy CSV: accounting reconciles and loaded rows round-trip', () => {
         expectAccounting(report);
         // The model: the first valid copy of an id keeps its columns; the time is the earliest
         // plausible one of its copies (the earliest, when none is plausible).
-        const kept = new Map<string, { country: string | null; note: string | null; times: number[] }>();
+        const kept = new Map<
+          string,
+          { country: string | null; note: string | null; times: number[] }
+        >();
         built.forEach(({ expected }, i) => {
           const f = report.files[i];
           expect(f, `file ${i}`).toBeDefined();

@@ -56,7 +56,10 @@ describe('implausible timestamps', () => {
     const d = await engine.query("SELECT signup_at FROM signups WHERE user_id = 'd'");
     expect(d).toEqual([{ signup_at: 0 }]);
     const json = ingestJson(r) as { files: Record<string, unknown>[] };
-    expect(json.files[0]?.implausible_timestamps).toMatchObject({ rows: 5, lines: [3, 4, 5, 6, 9] });
+    expect(json.files[0]?.implausible_timestamps).toMatchObject({
+      rows: 5,
+      lines: [3, 4, 5, 6, 9],
+    });
   });
 
   it('a file of plausible times says nothing about them', async () => {

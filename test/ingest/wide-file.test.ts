@@ -150,7 +150,9 @@ describe.each<[NodeEngineKind]>([['native'], ['wasm']])('a 2,000-column file (%s
       "SELECT column_name AS c FROM duckdb_columns() WHERE table_name = 'signups' AND column_name LIKE 'col%' ORDER BY column_index",
     );
     expect(cols.map((c) => c.c)).toEqual(kept);
-    const w3 = await engine.query("SELECT col0, col1, col2, col3 FROM signups WHERE user_id = 'w3'");
+    const w3 = await engine.query(
+      "SELECT col0, col1, col2, col3 FROM signups WHERE user_id = 'w3'",
+    );
     expect(w3).toEqual([{ col0: '3', col1: '4', col2: '5', col3: '6' }]);
     expect(r.files.slice(1).every((f) => f.rows_loaded > 0)).toBe(true);
   });
@@ -199,53 +201,56 @@ function failing(inner: Engine, failOn: RegExp): Engine & { armed: boolean } {
   return wrapped;
 }
 
-describe.each<[NodeEngineKind]>([['native'], ['wasm']])('a load that fails halfway (%s)', (kind) => {
-  it.each([
-    ['while reading (first transaction)', /^\s*INSERT INTO signups \(/],
-    ['while deduping (after the rows were committed)', /TEMP TABLE _repeats/],
-    ['while recording the line map', /INSERT INTO line_maps/],
-  ])('%s: the engine is as it was, and the next file reads normally', async (_label, failOn) => {
-    engine = await open(kind);
-    await ingestFiles(engine, [
-      { input: pathInput(fixture('signups_basic.csv')), options: { table: 'signups' } },
-    ]);
-    const before = await engineState(engine);
-    const bad = failing(engine, failOn);
-    // A file with new segment columns (Referral Source): they must go with its rows.
-    const r = await ingestFiles(bad, [
-      { input: pathInput(fixture('signups_synonyms.csv')), options: { table: 'signups' } },
-    ]);
-    const f = r.files[1];
-    expect(f?.errorKind).toBe('unreadable');
-    expect(f?.error).toMatch(/injected failure/);
-    expect(f?.rows_loaded).toBe(0);
-    const after = await engineState(engine);
-    expect(after.columns).toEqual(before.columns);
-    expect(after.settings).toEqual(before.settings);
-    // Only the refused file's report line was added.
-    expect(after.counts).toEqual({ ...before.counts, files: before.counts.files! + 1 });
+describe.each<[NodeEngineKind]>([['native'], ['wasm']])(
+  'a load that fails halfway (%s)',
+  (kind) => {
+    it.each([
+      ['while reading (first transaction)', /^\s*INSERT INTO signups \(/],
+      ['while deduping (after the rows were committed)', /TEMP TABLE _repeats/],
+      ['while recording the line map', /INSERT INTO line_maps/],
+    ])('%s: the engine is as it was, and the next file reads normally', async (_label, failOn) => {
+      engine = await open(kind);
+      await ingestFiles(engine, [
+        { input: pathInput(fixture('signups_basic.csv')), options: { table: 'signups' } },
+      ]);
+      const before = await engineState(engine);
+      const bad = failing(engine, failOn);
+      // A file with new segment columns (Referral Source): they must go with its rows.
+      const r = await ingestFiles(bad, [
+        { input: pathInput(fixture('signups_synonyms.csv')), options: { table: 'signups' } },
+      ]);
+      const f = r.files[1];
+      expect(f?.errorKind).toBe('unreadable');
+      expect(f?.error).toMatch(/injected failure/);
+      expect(f?.rows_loaded).toBe(0);
+      const after = await engineState(engine);
+      expect(after.columns).toEqual(before.columns);
+      expect(after.settings).toEqual(before.settings);
+      // Only the refused file's report line was added.
+      expect(after.counts).toEqual({ ...before.counts, files: before.counts.files! + 1 });
 
-    bad.armed = false;
-    const next = await ingestFiles(bad, [
-      { input: pathInput(fixture('signups_synonyms.csv')), options: { table: 'signups' } },
-    ]);
-    expectAccounting(next);
-    expect(next.files[2]?.error).toBeUndefined();
-    expect(next.files[2]?.rows_loaded).toBeGreaterThan(0);
-    expect(next.files[2]?.rows_loaded).toBe(next.files[2]?.rows_read);
-  });
+      bad.armed = false;
+      const next = await ingestFiles(bad, [
+        { input: pathInput(fixture('signups_synonyms.csv')), options: { table: 'signups' } },
+      ]);
+      expectAccounting(next);
+      expect(next.files[2]?.error).toBeUndefined();
+      expect(next.files[2]?.rows_loaded).toBeGreaterThan(0);
+      expect(next.files[2]?.rows_loaded).toBe(next.files[2]?.rows_read);
+    });
 
-  it('a header-only file with new columns adds none', async () => {
-    engine = await open(kind);
-    await ingestFiles(engine, [
-      { input: pathInput(fixture('signups_basic.csv')), options: { table: 'signups' } },
-    ]);
-    const before = await engineState(engine);
-    const r = await ingestFiles(engine, [
-      { input: bufferInput('empty.csv', 'user_id,signup_at,planet,moon\n') },
-    ]);
-    expect(r.files[1]?.errorKind).toBe('no-rows');
-    const after = await engineState(engine);
-    expect(after.columns).toEqual(before.columns);
-  });
-});
+    it('a header-only file with new columns adds none', async () => {
+      engine = await open(kind);
+      await ingestFiles(engine, [
+        { input: pathInput(fixture('signups_basic.csv')), options: { table: 'signups' } },
+      ]);
+      const before = await engineState(engine);
+      const r = await ingestFiles(engine, [
+        { input: bufferInput('empty.csv', 'user_id,signup_at,planet,moon\n') },
+      ]);
+      expect(r.files[1]?.errorKind).toBe('no-rows');
+      const after = await engineState(engine);
+      expect(after.columns).toEqual(before.columns);
+    });
+  },
+);
