@@ -12,6 +12,9 @@ import { openNodeEngine } from '../db/node-engine.ts';
 import type { Engine } from '../db/engine.ts';
 import { openClickHouseEngine } from '../db/clickhouse-engine.ts';
 import { loadIntoCluster } from '../db/clickhouse-load.ts';
+import { chIdent } from '../db/dialect.ts';
+import { MappingError, mapClusterTables } from '../db/clickhouse-map.ts';
+import type { ClusterMapping, TableSources } from '../db/clickhouse-map.ts';
 import { ingestFiles } from '../ingest/ingest.ts';
 import { pathInput } from '../ingest/node-input.ts';
 import { PLAUSIBLE_RANGE_TEXT } from '../ingest/plausible.ts';
@@ -37,13 +40,31 @@ export async function runAnalyze(
     }
     throw err;
   }
-  const cluster = args.clickhouse?.map((url) =>
+  const server = (url: string, database?: string) =>
     openClickHouseEngine({
       url,
       user: process.env.CLICKHOUSE_USER,
       password: process.env.CLICKHOUSE_PASSWORD,
-    }),
-  );
+      database,
+    });
+  const cluster = args.clickhouse?.map((url) => server(url, args.database ?? undefined));
+  if (cluster && args.database && (args.load || args.tables)) {
+    // Surgescope's tables (or views) go into their own database: make it where it is missing.
+    for (const url of args.clickhouse ?? [])
+      await server(url).exec(`CREATE DATABASE IF NOT EXISTS ${chIdent(args.database)}`);
+  }
+  if (cluster && args.tables) {
+    try {
+      const mapped = await mapClusterTables(cluster, args.tables as TableSources, {
+        overrides: args.map,
+        sourceTz: args.sourceTz,
+      });
+      for (const note of mappingNotes(mapped)) process.stderr.write(`analyze: ${note}\n`);
+    } catch (err) {
+      if (err instanceof MappingError) return { code: 1, message: `analyze: ${err.message}` };
+      throw err;
+    }
+  }
   if (cluster && !args.load) return analyses(cluster[0] as Engine, args);
   // A load into the cluster passes the kept rows through a private folder as CSV.
   const exportDir = cluster ? mkdtempSync(path.join(tmpdir(), 'surgescope-ch-')) : null;
@@ -73,6 +94,32 @@ export async function runAnalyze(
     if (exportDir) rmSync(exportDir, { recursive: true, force: true });
   }
   return analyses(cluster[0] as Engine, args);
+}
+
+/** What the analyses read from a team's tables, and what they leave out. */
+function mappingNotes(mapped: ClusterMapping): string[] {
+  const notes: string[] = [];
+  for (const [table, m] of Object.entries(mapped.tables)) {
+    const roles = Object.entries(m.roles)
+      .map(([role, column]) => `${role}=${column}`)
+      .join(', ');
+    const segments = m.segments.length
+      ? `; segments ${m.segments.map((s) => (s.name === s.column ? s.name : `${s.name} (${s.column})`)).join(', ')}`
+      : '';
+    notes.push(`${table}: reading ${m.rows} rows of ${m.source} (${roles}${segments})`);
+    const plural = (n: number) => (n === 1 ? '1 row' : `${n} rows`);
+    if (m.noUser > 0)
+      notes.push(`note: ${m.source}: ${plural(m.noUser)} without a user id left out`);
+    if (m.badTime > 0)
+      notes.push(
+        `note: ${m.source}: ${plural(m.badTime)} whose ${table === 'signups' ? 'signup_at' : 'created_at'} is empty or cannot be read left out`,
+      );
+    for (const s of m.skipped)
+      notes.push(
+        `note: ${m.source}: column ${s.column} (${s.type}) is not a segment: it holds no single value`,
+      );
+  }
+  return notes;
 }
 
 /** Load the files (ingest.json written); a failure's exit code and message, or null. */

@@ -43,6 +43,10 @@ export interface AnalyzeArgs {
   cluster: string;
   /** The hash the cluster spreads users by. */
   shardHash: ShardHash;
+  /** A team's own tables to analyse (views are made over them); null: Surgescope's tables. */
+  tables: Partial<Record<TableName, string>> | null;
+  /** The database holding Surgescope's tables on the cluster; null: the user's default. */
+  database: string | null;
 }
 
 export class UsageError extends Error {}
@@ -53,7 +57,9 @@ export const USAGE = `usage: npm run analyze -- --signups FILE [--signups FILE .
        [--surge-start DATE] [--mad-multiplier 3] [--median-multiplier 2]
        [--filter TABLE.COLUMN=V1,V2 ...] [--series signups|posts|authors]
        [--engine native|wasm]
-       [--clickhouse URL[,URL...] [--load] [--cluster NAME] [--shard-hash cityHash64|sipHash64]]`;
+       [--clickhouse URL[,URL...] [--database NAME]
+          [--load [--cluster NAME] [--shard-hash cityHash64|sipHash64]]
+          [--table signups=DB.TABLE --table posts=DB.TABLE]]`;
 
 export function parseArgs(argv: readonly string[]): AnalyzeArgs {
   const args: AnalyzeArgs = {
@@ -76,6 +82,8 @@ export function parseArgs(argv: readonly string[]): AnalyzeArgs {
     load: false,
     cluster: 'surge',
     shardHash: 'cityHash64',
+    tables: null,
+    database: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] as string;
@@ -161,6 +169,18 @@ export function parseArgs(argv: readonly string[]): AnalyzeArgs {
       case '--shard-hash':
         args.shardHash = oneOf(flag, value(), SHARD_HASHES);
         break;
+      case '--table': {
+        const m = /^(signups|posts)=(.+)$/s.exec(value());
+        if (!m)
+          throw new UsageError(
+            '--table takes signups=DB.TABLE or posts=DB.TABLE, e.g. signups=analytics.accounts',
+          );
+        args.tables = { ...args.tables, [m[1] as TableName]: m[2] as string };
+        break;
+      }
+      case '--database':
+        args.database = value();
+        break;
       case '--help':
       case '-h':
         throw new UsageError('');
@@ -171,6 +191,16 @@ export function parseArgs(argv: readonly string[]): AnalyzeArgs {
   if (args.load && !args.clickhouse) throw new UsageError('--load needs --clickhouse URL');
   if (args.load && args.engine === 'wasm')
     throw new UsageError('--load passes the rows through native DuckDB: leave out --engine wasm');
+  if (args.tables) {
+    if (!args.clickhouse) throw new UsageError('--table needs --clickhouse URL');
+    if (args.load) throw new UsageError('--table reads tables in place: leave out --load');
+    if (!args.tables.signups || !args.tables.posts)
+      throw new UsageError('--table needs both signups=DB.TABLE and posts=DB.TABLE');
+    if (args.signups.length > 0 || args.posts.length > 0)
+      throw new UsageError('--table reads tables, not files: leave out --signups and --posts');
+  }
+  if (args.database !== null && !args.clickhouse)
+    throw new UsageError('--database needs --clickhouse URL');
   // On a cluster without --load, the analyses read the tables it already holds.
   const filesNeeded = !args.clickhouse || args.load;
   if (filesNeeded && args.signups.length === 0)

@@ -56,8 +56,12 @@ function explain(err: unknown): string {
 export async function connectClickHouse(): Promise<void> {
   if (state.status === 'connecting' || state.status === 'on') return;
   set({ status: 'connecting' });
-  const engine = openClickHouseEngine({ url: proxyUrl() });
   try {
+    // The database the proxy reads (CLICKHOUSE_DATABASE, else the user's default), named in
+    // the joins each shard runs on its own signups: a shard resolves a bare name in its default.
+    const probe = openClickHouseEngine({ url: proxyUrl() });
+    const database = (await probe.query<{ db: string }>('SELECT currentDatabase() AS db'))[0]?.db;
+    const engine = openClickHouseEngine({ url: proxyUrl(), database });
     const [row] = await engine.query<{ signups: number; posts: number; server: string }>(
       'SELECT (SELECT count() FROM signups) AS signups, (SELECT count() FROM posts) AS posts, version() AS server',
     );

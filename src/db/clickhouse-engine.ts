@@ -138,6 +138,7 @@ export function openClickHouseEngine(opts: ClickHouseOptions): ClickHouseEngine 
     kind: 'clickhouse',
     dialect: 'clickhouse',
     url: base,
+    database: opts.database,
     async query<T extends Row = Row>(sql: string, params?: readonly SqlParam[]): Promise<T[]> {
       const text = await post(endpoint(), `${inlineParams(sql, params)}\nFORMAT JSONEachRow`);
       return text

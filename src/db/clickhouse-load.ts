@@ -16,6 +16,7 @@ import type { Engine } from './engine.ts';
 import { sqlIdent } from './engine.ts';
 import type { ClickHouseEngine } from './clickhouse-engine.ts';
 import { ClickHouseError } from './clickhouse-engine.ts';
+import { chIdent } from './dialect.ts';
 import { tableColumns } from '../ingest/tables.ts';
 import type { TableName } from '../ingest/roles.ts';
 
@@ -41,11 +42,6 @@ export interface LoadOptions {
 
 const TABLES: readonly TableName[] = ['signups', 'posts'];
 const TIME_COLUMNS = new Set(['signup_at', 'created_at']);
-
-/** A ClickHouse identifier: backquoted, backquotes and backslashes escaped. */
-export function chIdent(name: string): string {
-  return '`' + name.replaceAll('\\', '\\\\').replaceAll('`', '\\`') + '`';
-}
 
 /** The columns a table carries to the cluster: the core and segment columns, not internal ones. */
 async function carried(duck: Engine, table: TableName): Promise<string[]> {

@@ -10,6 +10,11 @@ import type { Granularity } from '../metrics/params.ts';
 
 export type Dialect = 'duckdb' | 'clickhouse';
 
+/** A ClickHouse identifier: backquoted, backquotes and backslashes escaped. */
+export function chIdent(name: string): string {
+  return '`' + name.replaceAll('\\', '\\\\').replaceAll('`', '\\`') + '`';
+}
+
 /** A string literal (single quotes doubled; ClickHouse also needs backslashes doubled). */
 export function literal(value: string, d: Dialect = 'duckdb'): string {
   const s = value.replaceAll("'", "''");

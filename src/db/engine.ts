@@ -31,6 +31,8 @@ export interface Engine {
   readonly kind: 'native' | 'wasm-node' | 'browser' | 'clickhouse';
   /** The SQL dialect it speaks; DuckDB's unless said. */
   readonly dialect?: Dialect;
+  /** The database holding the tables when it is not the connection's default (ClickHouse). */
+  readonly database?: string;
   /**
    * The catalog of the browser's stored database when the working data lives in memory beside
    * it (see store.ts); null when there is no store.

@@ -1,6 +1,6 @@
 /** Build the query context from what is loaded: data range, segment columns, pre-aggregates. */
 import type { Engine } from '../db/engine.ts';
-import { epochMsSql, nullableSql } from '../db/dialect.ts';
+import { chIdent, epochMsSql, nullableSql } from '../db/dialect.ts';
 import { PLAUSIBLE_FROM_MS, PLAUSIBLE_TO_MS, plausibleSql } from '../ingest/plausible.ts';
 import { segmentColumns } from '../ingest/tables.ts';
 import { loadDataRange } from './buckets.ts';
@@ -68,5 +68,6 @@ export async function loadContext(
     schema,
     cubes: await loadCubeSet(engine),
     dialect: engine.dialect,
+    localSignups: engine.database ? `${chIdent(engine.database)}.signups_local` : 'signups_local',
   };
 }

@@ -63,6 +63,12 @@ export interface QueryContext {
   cubes?: CubeSet | null;
   /** The engine's SQL dialect; DuckDB's unless said (see db/dialect.ts). */
   dialect?: Dialect;
+  /**
+   * On a cluster, the table each shard joins its own signups from: `signups_local`, qualified
+   * when the tables are not in the servers' default database (a shard resolves an unqualified
+   * name in its own default, not the one the query was sent with).
+   */
+  localSignups?: string;
 }
 
 export interface WaveSettings {

@@ -99,7 +99,7 @@ export function postRelation(ctx: QueryContext, opts: PostRelationOptions = {}):
   }
   const joinSignups = surge !== null || sNeeded.length > 0;
   const d = ctx.dialect;
-  const side = authorSignup(d, sNeeded);
+  const side = authorSignup(d, sNeeded, ctx.localSignups ?? 'signups_local');
   const sConds = segmentConditions(ctx, 'signups', side.ref, params);
   const pConds = segmentConditions(ctx, 'posts', (c) => `p.${sqlIdent(c)}`, params);
   const conds = [...(sConds.length ? [side.present, ...sConds] : []), ...pConds];
@@ -133,6 +133,7 @@ export function postRelation(ctx: QueryContext, opts: PostRelationOptions = {}):
 function authorSignup(
   d: Dialect | undefined,
   columns: readonly string[],
+  localSignups: string,
 ): { join: string; ref: (name: string) => string; present: string } {
   if (d !== 'clickhouse')
     return {
@@ -143,7 +144,7 @@ function authorSignup(
   const ref = (c: string) => sqlIdent(`s.${c}`);
   const picked = unique(['signup_at', ...columns]).map((c) => `${sqlIdent(c)} AS ${ref(c)}`);
   return {
-    join: ` ANY LEFT JOIN (SELECT user_id, 1 AS ${ref('present')}, ${picked.join(', ')} FROM signups_local) AS s USING user_id`,
+    join: ` ANY LEFT JOIN (SELECT user_id, 1 AS ${ref('present')}, ${picked.join(', ')} FROM ${localSignups}) AS s USING user_id`,
     ref,
     present: `${ref('present')} = 1`,
   };

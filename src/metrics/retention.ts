@@ -149,7 +149,7 @@ function rawParts(
             // Per shard: a user's posts sit on the shard of their signup (both by user_id). ALL:
             // current releases read ANY INNER as one row per key on both sides (one post a user).
             text: `SELECT DISTINCT user_id, _c AS c, _d AS d, ${int64Sql(periodsSql(ctx, '_c', postBucket, g), ctx.dialect)} AS k
-              FROM posts AS p ALL INNER JOIN (${users('signups_local', '_c', '_d')}) AS u USING user_id${where(pConds)}`,
+              FROM posts AS p ALL INNER JOIN (${users(ctx.localSignups ?? 'signups_local', '_c', '_d')}) AS u USING user_id${where(pConds)}`,
             params: [...sParams, ...pParams],
           }
         : {

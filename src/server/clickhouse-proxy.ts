@@ -2,7 +2,8 @@
  * The same-origin ClickHouse proxy of the dev and preview servers (`<base>clickhouse`). A browser
  * cannot send credentials through ClickHouse's CORS preflight reliably, and must never hold them:
  * the target and the credentials come from this server's environment (CLICKHOUSE_URL,
- * CLICKHOUSE_USER, CLICKHOUSE_PASSWORD), never from the request. Every query is forwarded with
+ * CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, and CLICKHOUSE_DATABASE for tables outside the user's
+ * default database), never from the request. Every query is forwarded with
  * `readonly=2`: the dashboard reads, it never changes the cluster.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,6 +12,8 @@ export interface ProxyTarget {
   url: string;
   user?: string;
   password?: string;
+  /** The database every query runs in; the user's default unless given. */
+  database?: string;
 }
 
 /** The target named by the environment, or null when none is configured. */
@@ -30,7 +33,8 @@ export function proxyTargetFromEnv(env: NodeJS.ProcessEnv = process.env): ProxyT
     env.CLICKHOUSE_PASSWORD ?? (url.password ? decodeURIComponent(url.password) : undefined);
   url.username = '';
   url.password = '';
-  return { url: url.href.replace(/\/+$/, ''), user, password };
+  const database = env.CLICKHOUSE_DATABASE?.trim() || undefined;
+  return { url: url.href.replace(/\/+$/, ''), user, password, database };
 }
 
 /** Request settings the browser may not choose (who it is, and whether it may write). */
@@ -106,6 +110,7 @@ export function clickhouseProxy(path: string, target: () => ProxyTarget | null) 
           const query = new URLSearchParams();
           for (const [k, v] of url.searchParams) if (!REFUSED.has(k)) query.append(k, v);
           query.set('readonly', '2');
+          if (t.database) query.set('database', t.database);
           upstream = `${t.url}/?${query.toString()}`;
           const read = await readBody(req);
           if (read === null) return send(res, 413, 'Query too long');

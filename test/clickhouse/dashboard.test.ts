@@ -1,6 +1,6 @@
 /**
  * The dashboard end to end on the two-shard cluster, through the app server's same-origin proxy
- * (`/clickhouse`, target from CLICKHOUSE_URL): "Connect to ClickHouse" on the Data tab, then
+ * (`/clickhouse`, target from CLICKHOUSE_URL, tables in CLICKHOUSE_DATABASE): "Connect to ClickHouse" on the Data tab, then
  * Waves, Content mix and Retention show the numbers node computes with DuckDB on the same files;
  * the link records the engine (and no credential); the proxy refuses writes. Needs Chromium.
  */
@@ -37,6 +37,7 @@ describe('the dashboard on a two-shard ClickHouse cluster, through the proxy', (
   let base: string;
   let expected: Expected;
   const previous = process.env.CLICKHOUSE_URL;
+  const previousDatabase = process.env.CLICKHOUSE_DATABASE;
 
   beforeAll(async () => {
     cluster = await startCluster();
@@ -52,10 +53,15 @@ describe('the dashboard on a two-shard ClickHouse cluster, through the proxy', (
       '--clickhouse',
       cluster.urls.join(','),
       '--load',
+      // Not the servers' default database: the proxy names it (CLICKHOUSE_DATABASE), and the
+      // joins each shard runs must name it too.
+      '--database',
+      'surgescope',
     ]);
     expect(load).toEqual({ code: 0 });
     expected = await nodeAnalysis(files);
     process.env.CLICKHOUSE_URL = cluster.urls[0];
+    process.env.CLICKHOUSE_DATABASE = 'surgescope';
     server = await createServer({
       configFile: 'vite.config.ts',
       server: { port: 5299, strictPort: false, host: '127.0.0.1', hmr: false },
@@ -73,6 +79,8 @@ describe('the dashboard on a two-shard ClickHouse cluster, through the proxy', (
     await cluster?.stop();
     if (previous === undefined) delete process.env.CLICKHOUSE_URL;
     else process.env.CLICKHOUSE_URL = previous;
+    if (previousDatabase === undefined) delete process.env.CLICKHOUSE_DATABASE;
+    else process.env.CLICKHOUSE_DATABASE = previousDatabase;
   });
 
   it('connects from the Data tab and says which engine is in force', async () => {

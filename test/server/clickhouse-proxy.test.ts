@@ -95,6 +95,16 @@ describe('clickhouseProxy', () => {
     expect(params.get('wait_end_of_query')).toBe('1');
     expect(last.authorization).toBe(`Basic ${Buffer.from('analyst:p@ss').toString('base64')}`);
     expect(last.body).toBe('SELECT 1');
+    // Without CLICKHOUSE_DATABASE the browser's choice of database passes (its default).
+    expect(params.get('database')).toBeNull();
+  });
+
+  it('CLICKHOUSE_DATABASE names the database of every query, whatever the browser asks', async () => {
+    target = proxyTargetFromEnv({ CLICKHOUSE_URL: address(clickhouse), CLICKHOUSE_DATABASE: 'sv' });
+    expect(target?.database).toBe('sv');
+    expect((await post('?database=system', 'SELECT 1')).status).toBe(200);
+    const params = new URL((seen[seen.length - 1] as Seen).url, 'http://x').searchParams;
+    expect(params.getAll('database')).toEqual(['sv']);
   });
 
   it('status pings the target; other paths and GET queries are refused; other URLs pass by', async () => {

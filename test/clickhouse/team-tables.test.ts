@@ -1,0 +1,290 @@
+/**
+ * A team's own event tables, analysed in place (`--table`): views over them on every shard give
+ * the same files as the DuckDB engine on the CSV exports those tables were filled from, whatever
+ * the team named and typed its columns; rows the ingest would reject are counted, not analysed;
+ * and layouts the per-shard joins cannot read (posts away from their author's signup, a user
+ * with two signup rows) are refused with the reason.
+ */
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runAnalyze } from '../../src/cli/analyze.ts';
+import { openClickHouseEngine } from '../../src/db/clickhouse-engine.ts';
+import type { ClickHouseEngine } from '../../src/db/clickhouse-engine.ts';
+import { startCluster } from './cluster.ts';
+import type { Cluster } from './cluster.ts';
+import { CLUSTER_FILES, DATA } from './data-sets.ts';
+import type { DataSet } from './data-sets.ts';
+
+const SAMPLE = DATA[DATA.length - 1] as DataSet;
+const files = [
+  ...SAMPLE.signups.flatMap((f) => ['--signups', f]),
+  ...SAMPLE.posts.flatMap((f) => ['--posts', f]),
+];
+const read = (dir: string, name: string) => readFileSync(path.join(dir, name), 'utf8');
+const outDir = () => mkdtempSync(path.join(tmpdir(), 'surgescope-team-test-'));
+
+/** The team's column names and types: nothing like the CSV exports'. */
+const ACCOUNTS = `(uid String, joined DateTime('Asia/Shanghai'), \`Country Code\` Nullable(String),
+  source String, platform Nullable(String), language Nullable(String), tags Array(String))`;
+const EVENTS = `(author String, happened String, kind Nullable(String), id String, language Nullable(String))`;
+const MAP = ['--map', 'posts.category=kind', '--map', 'posts.created_at=happened'];
+
+async function run(argv: string[]): Promise<{ code: number; message?: string; err: string }> {
+  const err: string[] = [];
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    err.push(String(chunk));
+    return true;
+  });
+  try {
+    return { ...(await runAnalyze(argv)), err: err.join('') };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe("a team's own tables on the two-shard cluster", () => {
+  let cluster: Cluster;
+  let urls: string;
+  let servers: ClickHouseEngine[];
+  let duck: string;
+
+  /** Make team.<name> (Distributed by `key`, or a plain table on the first server) and fill it. */
+  async function teamTable(name: string, columns: string, key: string | null, fill: string) {
+    for (const server of key === null ? servers.slice(0, 1) : servers) {
+      await server.exec(`DROP TABLE IF EXISTS team.${name}`);
+      await server.exec(`DROP TABLE IF EXISTS team.${name}_local`);
+      await server.exec(
+        `CREATE TABLE team.${name}_local ${columns} ENGINE = MergeTree() ORDER BY tuple()`,
+      );
+      if (key !== null)
+        await server.exec(
+          `CREATE TABLE team.${name} AS team.${name}_local ENGINE = Distributed(surge, team, ${name}_local, ${key})`,
+        );
+    }
+    const into = key === null ? `team.${name}_local` : `team.${name}`;
+    await (servers[0] as ClickHouseEngine).exec(`INSERT INTO ${into} ${fill}`);
+  }
+  const accounts = (key: string | null, name = 'accounts') =>
+    teamTable(
+      name,
+      ACCOUNTS,
+      key,
+      `SELECT user_id, signup_at, country, ifNull(source, ''), platform, language, [] FROM staging.signups`,
+    );
+  const events = (key: string | null, name = 'events', extra = '') =>
+    teamTable(
+      name,
+      EVENTS,
+      key,
+      `SELECT user_id, formatDateTime(created_at, '%Y-%m-%dT%H:%M:%SZ'), category, ifNull(post_id, ''), language FROM staging.posts${extra}`,
+    );
+
+  beforeAll(async () => {
+    cluster = await startCluster();
+    urls = cluster.urls.join(',');
+    // Inserts through a Distributed table are on their shards when they return.
+    servers = cluster.urls.map((url) =>
+      openClickHouseEngine({ url, settings: { insert_distributed_sync: 1 } }),
+    );
+    for (const server of servers) await server.exec('CREATE DATABASE IF NOT EXISTS team');
+    // The sample, loaded by Surgescope into a database of its own, fills the team's tables.
+    const staged = await run([
+      ...files,
+      '--clickhouse',
+      urls,
+      '--load',
+      '--database',
+      'staging',
+      '--out',
+      outDir(),
+    ]);
+    expect(staged.code, staged.message).toBe(0);
+    duck = outDir();
+    expect(await runAnalyze([...files, '--out', duck])).toEqual({ code: 0 });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('Distributed tables sharded alike: the files DuckDB writes, and what was read', async () => {
+    await accounts('cityHash64(uid)');
+    await events('cityHash64(author)');
+    const out = outDir();
+    const tables = ['--table', 'signups=team.accounts', '--table', 'posts=team.events'];
+    const result = await run([
+      '--clickhouse',
+      urls,
+      '--database',
+      'sv',
+      ...tables,
+      ...MAP,
+      '--out',
+      out,
+    ]);
+    expect(result.code, result.message).toBe(0);
+    expect(readdirSync(out).sort()).toEqual([...CLUSTER_FILES].sort());
+    for (const name of CLUSTER_FILES) expect(read(out, name), name).toBe(read(duck, name));
+    expect(result.err).toContain(
+      'signups: reading 21126 rows of team.accounts (user_id=uid, signup_at=joined; segments country (Country Code), source, platform, language)',
+    );
+    expect(result.err).toContain('column tags (Array(String)) is not a segment');
+    // Later runs (and the dashboard) read the views without --table.
+    const again = outDir();
+    expect(
+      await runAnalyze([
+        '--clickhouse',
+        urls,
+        '--database',
+        'sv',
+        '--series',
+        'posts',
+        '--out',
+        again,
+      ]),
+    ).toEqual({ code: 0 });
+    const local = outDir();
+    expect(await runAnalyze([...files, '--series', 'posts', '--out', local])).toEqual({ code: 0 });
+    for (const name of CLUSTER_FILES) expect(read(again, name), name).toBe(read(local, name));
+  });
+
+  it('rows without a user id or a readable time are counted and left out', async () => {
+    await accounts('cityHash64(uid)');
+    await events(
+      'cityHash64(author)',
+      'events',
+      ` UNION ALL SELECT '', '2025-01-10T00:00:00Z', 'x', 'no-user', NULL
+        UNION ALL SELECT 'u_100003', 'yesterday-ish', 'x', 'bad-time', NULL
+        UNION ALL SELECT 'u_100003', '', 'x', 'no-time', NULL`,
+    );
+    const out = outDir();
+    const result = await run([
+      '--clickhouse',
+      urls,
+      '--database',
+      'sv',
+      '--table',
+      'signups=team.accounts',
+      '--table',
+      'posts=team.events',
+      ...MAP,
+      '--out',
+      out,
+    ]);
+    expect(result.code, result.message).toBe(0);
+    expect(result.err).toContain('note: team.events: 1 row without a user id left out');
+    expect(result.err).toContain(
+      'note: team.events: 2 rows whose created_at is empty or cannot be read left out',
+    );
+    for (const name of CLUSTER_FILES) expect(read(out, name), name).toBe(read(duck, name));
+  });
+
+  it('one server with plain tables: views, no Distributed table', async () => {
+    await accounts(null, 'solo_accounts');
+    await events(null, 'solo_events');
+    const out = outDir();
+    const result = await run([
+      '--clickhouse',
+      cluster.urls[0] as string,
+      '--database',
+      'solo',
+      '--table',
+      'signups=team.solo_accounts_local',
+      '--table',
+      'posts=team.solo_events_local',
+      ...MAP,
+      '--out',
+      out,
+    ]);
+    expect(result.code, result.message).toBe(0);
+    for (const name of CLUSTER_FILES) expect(read(out, name), name).toBe(read(duck, name));
+  });
+
+  it('refuses posts sharded apart from their authors, and drops its views', async () => {
+    await accounts('cityHash64(uid)');
+    await events('rand()', 'scattered');
+    const result = await run([
+      '--clickhouse',
+      urls,
+      '--database',
+      'bad',
+      '--table',
+      'signups=team.accounts',
+      '--table',
+      'posts=team.scattered',
+      ...MAP,
+      '--out',
+      outDir(),
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.message).toMatch(
+      /analyze: \d+ posts in team\.scattered sit on another shard than their author's signup in team\.accounts; .*sharded by the same hash of the user id/,
+    );
+    for (const server of servers)
+      expect(await server.query("SELECT name FROM system.tables WHERE database = 'bad'")).toEqual(
+        [],
+      );
+  });
+
+  it('refuses a user with two signup rows, naming one', async () => {
+    await accounts('cityHash64(uid)', 'twice');
+    await (servers[0] as ClickHouseEngine).exec(
+      "INSERT INTO team.twice SELECT uid, joined + 60, `Country Code`, source, platform, language, tags FROM team.twice WHERE uid = 'u_100001'",
+    );
+    await events('cityHash64(author)');
+    const result = await run([
+      '--clickhouse',
+      urls,
+      '--database',
+      'bad',
+      '--table',
+      'signups=team.twice',
+      '--table',
+      'posts=team.events',
+      ...MAP,
+      '--out',
+      outDir(),
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.message).toContain(
+      'team.twice has 1 extra signup rows for users already in it (e.g. user "u_100001")',
+    );
+  });
+
+  it("refuses a table that lacks a role, and Surgescope's loaded tables as a target", async () => {
+    const missing = await run([
+      '--clickhouse',
+      urls,
+      '--database',
+      'bad',
+      '--table',
+      'signups=team.accounts',
+      '--table',
+      'posts=team.events',
+      '--out',
+      outDir(),
+    ]);
+    expect(missing.code).toBe(1);
+    expect(missing.message).toContain('team.events: no column serves created_at, category');
+    expect(missing.message).toContain('--map posts.created_at=COLUMN');
+    // staging holds the rows --load put there: mapping into it would replace them.
+    const loaded = await run([
+      '--clickhouse',
+      urls,
+      '--database',
+      'staging',
+      '--table',
+      'signups=team.accounts',
+      '--table',
+      'posts=team.events',
+      ...MAP,
+      '--out',
+      outDir(),
+    ]);
+    expect(loaded.code).toBe(1);
+    expect(loaded.message).toMatch(
+      /staging\.\w+ on .* is a MergeTree table .*give another database with --database/,
+    );
+  });
+});
