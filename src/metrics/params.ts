@@ -45,9 +45,16 @@ export interface CubeSet {
   signups: { columns: string[] } | null;
   /**
    * `cube_posts` (posts per 15-minute slot, category, combination of the author's signup
-   * columns, these post columns, and the band of the author's signup time between boundaries).
+   * columns, these post columns, and the band of the author's signup time between boundaries);
+   * `lean`: `cube_posts_lean` holds the same without segment columns (databases stored before
+   * it existed lack it).
    */
-  posts: { signupColumns: string[]; postColumns: string[]; boundaries: number[] } | null;
+  posts: {
+    signupColumns: string[];
+    postColumns: string[];
+    boundaries: number[];
+    lean?: boolean;
+  } | null;
   /** Retention cubes built so far, by time zone and cohort granularity. */
   retention: { name: string; tz: string; g: CohortGranularity; boundaries: number[] }[];
 }

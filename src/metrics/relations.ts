@@ -92,6 +92,11 @@ export function postRelation(ctx: QueryContext, opts: PostRelationOptions = {}):
     ].join('');
     const join = sNeeded.length > 0 ? ' LEFT JOIN cube_combos c USING (acombo)' : '';
     const newcomer = surge === null ? 'FALSE' : `k.band >= ${band + 1}`;
+    if (cube.lean && sNeeded.length === 0 && pNeeded.length === 0)
+      return {
+        text: `SELECT k.q AS u, k.n AS n, k.category, ${newcomer} AS newcomer FROM cube_posts_lean k`,
+        params,
+      };
     return {
       text: `SELECT k.q AS u, k.n AS n, k.category, ${newcomer} AS newcomer${select} FROM cube_posts k${join}${where(conds)}`,
       params,

@@ -73,7 +73,11 @@ describe.each(['UTC', 'Asia/Kolkata', 'America/New_York'])('cubes in %s', (tz) =
     expect(cubed.cubes?.posts?.postColumns).toContain('language');
     expect(cubed.cubes?.retention.map((r) => r.g).sort()).toEqual(['day', 'month', 'week']);
     expect(signupRelation(cubed).text).toContain('cube_signups');
-    expect(postRelation(cubed).text).toContain('cube_posts');
+    // Without a segment column in play, the lean cube; with one, the full cube.
+    expect(postRelation(cubed).text).toContain('FROM cube_posts_lean k');
+    const filtered = { ...cubed, filters: FILTERS[2]?.[1] ?? {} };
+    expect(postRelation(filtered).text).toContain('FROM cube_posts k');
+    expect(postRelation(cubed, { signupColumns: ['country'] }).text).toContain('FROM cube_posts k');
     expect(retentionBase(cubed, 'week', { kind: 'none' }).with).toContain('ret_week');
   });
 
