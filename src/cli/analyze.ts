@@ -47,12 +47,22 @@ export async function runAnalyze(
       password: process.env.CLICKHOUSE_PASSWORD,
       database,
     });
-  const cluster = args.clickhouse?.map((url) => server(url, args.database ?? undefined));
-  if (cluster && args.database && (args.load || args.tables)) {
+  if (args.clickhouse && args.database && (args.load || args.tables)) {
     // Surgescope's tables (or views) go into their own database: make it where it is missing.
-    for (const url of args.clickhouse ?? [])
+    for (const url of args.clickhouse)
       await server(url).exec(`CREATE DATABASE IF NOT EXISTS ${chIdent(args.database)}`);
   }
+  // The database is always named: a shard resolves a bare name in the joins it runs in its own
+  // default database, which need not be the one the query was sent with.
+  const database = args.clickhouse
+    ? (args.database ??
+      (
+        await server(args.clickhouse[0] as string).query<{ db: string }>(
+          'SELECT currentDatabase() AS db',
+        )
+      )[0]?.db)
+    : undefined;
+  const cluster = args.clickhouse?.map((url) => server(url, database));
   if (cluster && args.tables) {
     try {
       const mapped = await mapClusterTables(cluster, args.tables as TableSources, {

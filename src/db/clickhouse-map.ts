@@ -19,6 +19,12 @@ import type { ClickHouseEngine } from './clickhouse-engine.ts';
 import { ClickHouseError } from './clickhouse-engine.ts';
 import { chIdent, literal } from './dialect.ts';
 import { mapColumns, TIME_ROLE } from '../ingest/roles.ts';
+import {
+  EPOCH_MAX,
+  EPOCH_MS_THRESHOLD,
+  ISO_PATTERN,
+  NUMBER_PATTERN,
+} from '../ingest/timestamps.ts';
 import type { Role, TableName } from '../ingest/roles.ts';
 
 /** The team's table (`db.table`, or `table` in the connection's database) for each of ours. */
@@ -71,24 +77,39 @@ interface Located {
   cluster: string | null;
 }
 
-function splitName(spec: string, current: string): { database: string; name: string } {
-  const unquote = (s: string) => s.replace(/^`(.*)`$/s, '$1');
-  const dot = spec.indexOf('.');
-  return dot < 0
-    ? { database: current, name: unquote(spec) }
-    : { database: unquote(spec.slice(0, dot)), name: unquote(spec.slice(dot + 1)) };
+/** `db.table`, `table`, or either part in backquotes (a dot inside them does not split). */
+export function splitName(spec: string, current: string): { database: string; name: string } {
+  const parts: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < spec.length; i++) {
+    const c = spec[i] as string;
+    if (quoted && c === '\\') cur += spec[++i] ?? '';
+    else if (c === '`') quoted = !quoted;
+    else if (c === '.' && !quoted && parts.length === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  parts.push(cur);
+  return parts.length === 1
+    ? { database: current, name: parts[0] as string }
+    : { database: parts[0] as string, name: parts[1] as string };
 }
 
-/** The top-level arguments of `Distributed(a, b, c[, key])`, unquoted. */
+/** The top-level arguments of `Distributed(a, b, c[, key])`, unquoted and unescaped. */
 export function distributedArgs(engineFull: string): string[] {
   const open = engineFull.indexOf('(');
   const args: string[] = [];
   let depth = 0;
   let quote: string | null = null;
   let cur = '';
-  for (const c of engineFull.slice(open + 1)) {
+  const text = engineFull.slice(open + 1);
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
     if (quote) {
-      if (c === quote) quote = null;
+      if (c === '\\') cur += text[++i] ?? '';
+      else if (c === quote) quote = null;
       else cur += c;
       continue;
     }
@@ -103,7 +124,7 @@ export function distributedArgs(engineFull: string): string[] {
     } else if (c === ',' && depth === 0) {
       args.push(cur.trim());
       cur = '';
-    } else if (c !== '\\') cur += c;
+    } else cur += c;
   }
   args.push(cur.trim());
   return args;
@@ -138,14 +159,29 @@ function bareType(type: string): string {
 }
 
 const SCALAR =
-  /^(String|FixedString|Enum8|Enum16|U?Int(8|16|32|64|128|256)|Float(32|64)|Decimal|Date|Date32|DateTime|DateTime64|UUID|Bool|IPv4|IPv6)\b/;
+  /^(String|FixedString|Enum8|Enum16|U?Int(8|16|32|64|128|256)|Float(32|64)|Decimal(32|64|128|256)?|Date|Date32|DateTime|DateTime64|UUID|Bool|IPv4|IPv6)\b/;
 
-/** `x` trimmed of ASCII spaces (what the ingest trims), as text. */
-const trimmed = (x: string) => `replaceRegexpAll(toString(${x}), '^ +| +$', '')`;
+/**
+ * `x` as text, trimmed of ASCII spaces (what the ingest trims); a FixedString's NUL padding
+ * goes too.
+ */
+function textSql(x: string, type: string): string {
+  const pad = /^FixedString/.test(bareType(type)) ? '[ \\\\x00]+$' : ' +$';
+  return `replaceRegexpAll(toString(${x}), '^ +|${pad}', '')`;
+}
 
-/** A UTC instant from an epoch number: milliseconds from 1e11 on (ingest/timestamps.ts), else seconds. */
-const epoch = (n: string) =>
-  `toDateTime(if(abs(${n}) >= 100000000000, intDiv(${n}, 1000), ${n}), 'UTC')`;
+/**
+ * A UTC instant from an epoch number as the ingest reads one (ingest/timestamps.ts):
+ * milliseconds from 1e11 on, else seconds; NULL (unreadable) from 1e14 on. Instants DateTime
+ * cannot hold (before 1970, from 2106) become 1970-01-01: outside the plausible range, so left
+ * out of the analyses as the ingest's implausible rows are (instead of wrapping round).
+ */
+function epochSql(n: string): string {
+  const seconds = `floor(if(abs(${n}) >= ${EPOCH_MS_THRESHOLD}, ${n} / 1000, ${n}))`;
+  return `multiIf(isNull(${n}) OR abs(${n}) >= ${EPOCH_MAX}, NULL,
+    ${seconds} < 0 OR ${seconds} >= 4294967296, toDateTime(0, 'UTC'),
+    toDateTime(toUInt32(${seconds}), 'UTC'))`;
+}
 
 /** The column as a UTC DateTime, NULL when it cannot be read; null for a type that is no time. */
 function instantSql(x: string, type: string, sourceTz: string): string | null {
@@ -153,14 +189,17 @@ function instantSql(x: string, type: string, sourceTz: string): string | null {
   const zone = literal(sourceTz, 'clickhouse');
   if (/^DateTime/.test(t)) return `toDateTime(${x}, 'UTC')`;
   if (/^Date/.test(t)) return `toDateTime(toDateTime(${x}, ${zone}), 'UTC')`;
-  if (/^U?Int/.test(t)) return epoch(`toInt64(${x})`);
-  if (/^Float/.test(t)) return epoch(`toInt64(floor(${x}))`);
+  if (/^(U?Int|Float|Decimal)/.test(t)) return epochSql(`toFloat64(${x})`);
   if (/^(String|FixedString|Enum)/.test(t)) {
-    const s = trimmed(x);
-    // As the ingest reads text: epoch numbers, or ISO 8601 (parseDateTimeBestEffort alone
-    // would read '' as 2000-01-01 and '12' as a day of 2000).
-    const iso = `toDateTime(parseDateTimeBestEffortOrNull(${s}, ${zone}), 'UTC')`;
-    return `multiIf(match(${s}, '^-?[0-9]+$'), ${epoch(`toInt64OrZero(${s})`)}, match(${s}, '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ]|$)'), ${iso}, NULL)`;
+    // Text as the ingest reads it: its own patterns for numbers and ISO 8601 (RE2 reads them),
+    // a calendar date that exists, then ClickHouse's parser for the instant (which drops an
+    // offset after a comma fraction, and reads only upper-case T and Z).
+    const s = textSql(x, t);
+    const day = `substring(${s}, 1, 10)`;
+    const iso = `match(${s}, ${literal(ISO_PATTERN, 'clickhouse')}) AND ifNull(toString(toDateOrNull(${day})) = ${day}, 0)`;
+    const number = `toFloat64OrNull(replaceRegexpOne(${s}, '^[+]', ''))`;
+    return `multiIf(match(${s}, ${literal(NUMBER_PATTERN, 'clickhouse')}), ${epochSql(number)},
+      ${iso}, toDateTime(parseDateTimeBestEffortOrNull(upper(replaceOne(${s}, ',', '.')), ${zone}), 'UTC'), NULL)`;
   }
   return null;
 }
@@ -196,6 +235,11 @@ async function plan(
   const usable = columns.filter((c) => SCALAR.test(bareType(c.type)));
   const names = usable.map((c) => c.name);
   const mapping = mapColumns(table, names, opts.overrides[table]);
+  const unusable = skipped.find((c) => mapping.unknownOverrides.includes(c.column));
+  if (unusable)
+    throw new MappingError(
+      `${located.source}: --map names ${unusable.column}, whose type ${unusable.type} holds no single value per row`,
+    );
   if (mapping.unknownOverrides.length > 0)
     throw new MappingError(
       `${located.source}: --map names ${mapping.unknownOverrides.map((h) => `"${h}"`).join(', ')}, which is not a column of it (columns: ${names.join(', ')})`,
@@ -218,7 +262,8 @@ async function plan(
     throw new MappingError(
       `${located.source}: column ${roles[timeRole]} (${usable[timeIdx]?.type}) holds no time: Surgescope reads DateTime, Date, epoch numbers or text`,
     );
-  const userId = `if(isNull(${roleRef('user_id')}), '', ${trimmed(`assumeNotNull(${roleRef('user_id')})`)})`;
+  const typeOf = (role: Role) => usable[mapping.roles[role] as number]?.type ?? '';
+  const userId = `if(isNull(${roleRef('user_id')}), '', ${textSql(`assumeNotNull(${roleRef('user_id')})`, typeOf('user_id'))})`;
   const items: [string, string][] = [
     ['user_id', userId],
     [timeRole, `assumeNotNull(${time})`],
@@ -227,18 +272,23 @@ async function plan(
     const category = roleRef('category');
     items.push([
       'category',
-      `if(isNull(${category}), '(none)', coalesce(nullIf(${trimmed(`assumeNotNull(${category})`)}, ''), '(none)'))`,
+      `if(isNull(${category}), '(none)', coalesce(nullIf(${textSql(`assumeNotNull(${category})`, typeOf('category'))}, ''), '(none)'))`,
     ]);
     const postId = mapping.roles.post_id;
     items.push([
       'post_id',
       postId === undefined
         ? 'CAST(NULL AS Nullable(String))'
-        : `nullIf(${trimmed(ref(postId))}, '')`,
+        : `nullIf(${textSql(ref(postId), typeOf('post_id'))}, '')`,
     ]);
   }
-  for (const s of mapping.segments)
-    items.push([s.name, `toNullable(nullIf(toString(${ref(s.index)}), ''))`]);
+  for (const s of mapping.segments) {
+    // Segment values are kept as written (the ingest trims none), but for a FixedString's NULs.
+    const v = /^FixedString/.test(bareType(usable[s.index]?.type ?? ''))
+      ? `replaceRegexpAll(toString(${ref(s.index)}), '\\\\x00+$', '')`
+      : `toString(${ref(s.index)})`;
+    items.push([s.name, `toNullable(nullIf(${v}, ''))`]);
+  }
   const read = (from: string) =>
     `SELECT ${names.map((n, i) => `${chIdent(n)} AS ${ref(i)}`).join(', ')} FROM ${from}`;
   const keep = `${userId} != '' AND isNotNull(${time})`;
@@ -256,24 +306,31 @@ async function plan(
 }
 
 const OURS = ['signups', 'posts', 'signups_local', 'posts_local'];
+/** A view marking a database whose tables above are views Surgescope made over a team's tables. */
+const MARK = 'surgescope_mapping';
 
-/** Refuse to replace anything in the target database that is not a view Surgescope could have made. */
+/**
+ * Refuse to replace anything in the target database but views an earlier mapping made (marked
+ * by MARK): the tables `--load` made, and above all a team's own tables or views.
+ */
 async function guard(server: ClickHouseEngine, db: string, plans: readonly Plan[]): Promise<void> {
-  for (const p of plans) {
-    const { database, name } = p.located.local;
-    if (database === db && OURS.includes(name))
-      throw new MappingError(
-        `${p.located.source}: its rows are in ${database}.${name}, a name Surgescope's views take; give another database with --database`,
-      );
-  }
+  for (const p of plans)
+    for (const { database, name } of [p.located, p.located.local])
+      if (database === db && (OURS.includes(name) || name === MARK))
+        throw new MappingError(
+          `${p.located.source}: ${database}.${name} takes a name Surgescope's views need; give another database for them with --database`,
+        );
   const existing = await server.query<{ name: string; engine: string }>(
-    `SELECT name, engine FROM system.tables WHERE database = ? AND name IN (${OURS.map((n) => literal(n, 'clickhouse')).join(', ')})`,
+    `SELECT name, engine FROM system.tables WHERE database = ? AND name IN (${[...OURS, MARK].map((n) => literal(n, 'clickhouse')).join(', ')})`,
     [db],
   );
-  const kept = existing.find((t) => t.engine !== 'View' && t.engine !== 'Distributed');
+  const marked = existing.some((t) => t.name === MARK);
+  const kept = existing.find(
+    (t) => t.name !== MARK && (!marked || (t.engine !== 'View' && t.engine !== 'Distributed')),
+  );
   if (kept)
     throw new MappingError(
-      `${db}.${kept.name} on ${server.url} is a ${kept.engine} table (loaded rows?), not a view: give another database with --database, or drop it`,
+      `${db}.${kept.name} on ${server.url} is a ${kept.engine} table Surgescope's views did not make (rows --load put there, or a team's own): give another database with --database, or drop it`,
     );
 }
 
@@ -283,16 +340,47 @@ async function currentDatabase(server: ClickHouseEngine): Promise<string> {
   return db;
 }
 
+/** Drop the views of a mapping (only after guard: everything of these names is Surgescope's). */
 async function dropViews(servers: readonly ClickHouseEngine[]): Promise<void> {
-  for (const server of servers)
+  for (const server of servers) {
     for (const t of TABLES) {
       await server.exec(`DROP TABLE IF EXISTS ${chIdent(t)}`);
       await server.exec(`DROP TABLE IF EXISTS ${chIdent(`${t}_local`)}`);
     }
+    await server.exec(`DROP TABLE IF EXISTS ${chIdent(MARK)}`);
+  }
 }
 
 const count = async (server: ClickHouseEngine, sql: string): Promise<number> =>
   Number((await server.query<{ n: number }>(sql))[0]?.n ?? 0);
+
+/** Each server is one of the cluster's, none twice, and none missing (each needs the views). */
+async function checkMembers(servers: readonly ClickHouseEngine[], cluster: string): Promise<void> {
+  const entry = servers[0] as ClickHouseEngine;
+  const name = literal(cluster, 'clickhouse');
+  const hosts = await count(
+    entry,
+    `SELECT count() AS n FROM system.clusters WHERE cluster = ${name}`,
+  );
+  const seen = new Map<string, string>();
+  for (const server of servers) {
+    const [me] = await server.query<{ shard: number; replica: number }>(
+      `SELECT shard_num AS shard, replica_num AS replica FROM system.clusters WHERE cluster = ${name} AND is_local = 1`,
+    );
+    if (!me) throw new MappingError(`${server.url} is not a server of cluster ${cluster}`);
+    const key = `${me.shard}/${me.replica}`;
+    const twin = seen.get(key);
+    if (twin)
+      throw new MappingError(
+        `${twin} and ${server.url} are the same server of cluster ${cluster} (shard ${me.shard}, replica ${me.replica})`,
+      );
+    seen.set(key, server.url);
+  }
+  if (seen.size !== hosts)
+    throw new MappingError(
+      `cluster ${cluster} has ${hosts} servers and ${servers.length} were given: give the URL of each (views are made on every one)`,
+    );
+}
 
 /** Why the mapped tables cannot be analysed on each shard, or null when they can. */
 async function layoutProblem(
@@ -356,16 +444,7 @@ export async function mapClusterTables(
     throw new MappingError(
       `${located.signups.source} is not a Distributed table: give the one server that holds it`,
     );
-  if (cluster !== null) {
-    const hosts = await count(
-      entry,
-      `SELECT count() AS n FROM system.clusters WHERE cluster = ${literal(cluster, 'clickhouse')}`,
-    );
-    if (hosts !== servers.length)
-      throw new MappingError(
-        `cluster ${cluster} has ${hosts} servers and ${servers.length} were given: give the URL of each (views are made on every one)`,
-      );
-  }
+  if (cluster !== null) await checkMembers(servers, cluster);
   const plans = {
     signups: await plan(entry, 'signups', located.signups, opts),
     posts: await plan(entry, 'posts', located.posts, opts),
@@ -376,6 +455,8 @@ export async function mapClusterTables(
   try {
     for (const server of servers) {
       const here = await currentDatabase(server);
+      // First, so that a run cut short leaves a database the next run may clear.
+      await server.exec(`CREATE VIEW ${chIdent(MARK)} AS SELECT 1 AS mapped`);
       for (const t of TABLES) {
         const { local } = plans[t].located;
         const local_ = chIdent(`${t}_local`);
@@ -391,24 +472,24 @@ export async function mapClusterTables(
     }
     const problem = await layoutProblem(servers, plans, cluster);
     if (problem) throw new MappingError(problem);
+    const tables = {} as Record<TableName, MappedTable>;
+    for (const t of TABLES) {
+      const p = plans[t];
+      const named = `${chIdent(p.located.database)}.${chIdent(p.located.name)}`;
+      const [left] = await entry.query<{ no_user: number; bad_time: number }>(p.leftOut(named));
+      tables[t] = {
+        source: p.located.source,
+        rows: await count(entry, `SELECT count() AS n FROM ${chIdent(t)}`),
+        noUser: Number(left?.no_user ?? 0),
+        badTime: Number(left?.bad_time ?? 0),
+        roles: p.roles,
+        segments: p.segments,
+        skipped: p.skipped,
+      };
+    }
+    return { cluster, tables };
   } catch (err) {
     await dropViews(servers);
     throw err;
   }
-  const tables = {} as Record<TableName, MappedTable>;
-  for (const t of TABLES) {
-    const p = plans[t];
-    const named = `${chIdent(p.located.database)}.${chIdent(p.located.name)}`;
-    const [left] = await entry.query<{ no_user: number; bad_time: number }>(p.leftOut(named));
-    tables[t] = {
-      source: p.located.source,
-      rows: await count(entry, `SELECT count() AS n FROM ${chIdent(t)}`),
-      noUser: Number(left?.no_user ?? 0),
-      badTime: Number(left?.bad_time ?? 0),
-      roles: p.roles,
-      segments: p.segments,
-      skipped: p.skipped,
-    };
-  }
-  return { cluster, tables };
 }

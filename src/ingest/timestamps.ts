@@ -10,11 +10,11 @@
 /** Below this magnitude an epoch number is seconds (1e11 s is the year 5138; 1e11 ms is 1973). */
 export const EPOCH_MS_THRESHOLD = 1e11;
 /** Beyond this magnitude a number is not a plausible epoch in seconds or milliseconds. */
-const EPOCH_MAX = 1e14;
+export const EPOCH_MAX = 1e14;
 
-const ISO_PATTERN =
+export const ISO_PATTERN =
   '^(\\d{4}-\\d{2}-\\d{2})(?:[Tt ]((?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:[.,]\\d+)?)?))?(Z|z|[+-](?:0\\d|1[0-4])(?::?[0-5]\\d)?)?$';
-const NUMBER_PATTERN = '^[+-]?\\d+(?:\\.\\d+)?$';
+export const NUMBER_PATTERN = '^[+-]?\\d+(?:\\.\\d+)?$';
 
 /**
  * Select-list items that prepare the text expression `v` for {@link timestampFromPartsSql}:

@@ -5,13 +5,18 @@
  * and layouts the per-shard joins cannot read (posts away from their author's signup, a user
  * with two signup rows) are refused with the reason.
  */
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runAnalyze } from '../../src/cli/analyze.ts';
 import { openClickHouseEngine } from '../../src/db/clickhouse-engine.ts';
 import type { ClickHouseEngine } from '../../src/db/clickhouse-engine.ts';
+import { mapClusterTables } from '../../src/db/clickhouse-map.ts';
+import { literal } from '../../src/db/dialect.ts';
+import { openNodeEngine } from '../../src/db/node-engine.ts';
+import { ingestFiles } from '../../src/ingest/ingest.ts';
+import { pathInput } from '../../src/ingest/node-input.ts';
 import { startCluster } from './cluster.ts';
 import type { Cluster } from './cluster.ts';
 import { CLUSTER_FILES, DATA } from './data-sets.ts';
@@ -250,6 +255,10 @@ describe("a team's own tables on the two-shard cluster", () => {
     expect(result.message).toContain(
       'team.twice has 1 extra signup rows for users already in it (e.g. user "u_100001")',
     );
+    for (const server of servers)
+      expect(await server.query("SELECT name FROM system.tables WHERE database = 'bad'")).toEqual(
+        [],
+      );
   });
 
   it("refuses a table that lacks a role, and Surgescope's loaded tables as a target", async () => {
@@ -284,7 +293,217 @@ describe("a team's own tables on the two-shard cluster", () => {
     ]);
     expect(loaded.code).toBe(1);
     expect(loaded.message).toMatch(
-      /staging\.\w+ on .* is a MergeTree table .*give another database with --database/,
+      /staging\.\w+ on .* is a (MergeTree|Distributed) table .*give another database with --database/,
     );
+  });
+
+  it("never replaces a team's own table or view that has one of the names Surgescope's views take", async () => {
+    for (const server of servers) {
+      await server.exec('CREATE DATABASE IF NOT EXISTS own');
+      await server.exec('DROP TABLE IF EXISTS own.posts');
+      await server.exec('DROP TABLE IF EXISTS own.signups');
+      await server.exec('DROP TABLE IF EXISTS own.ev_local');
+      await server.exec(
+        `CREATE TABLE own.ev_local ${EVENTS} ENGINE = MergeTree() ORDER BY tuple()`,
+      );
+      await server.exec(
+        'CREATE TABLE own.posts AS own.ev_local ENGINE = Distributed(surge, own, ev_local, cityHash64(author))',
+      );
+      await server.exec('CREATE VIEW own.signups AS SELECT * FROM team.accounts_local');
+    }
+    await accounts('cityHash64(uid)');
+    // The team's table itself has a reserved name in the target database.
+    const named = await run([
+      '--clickhouse',
+      urls,
+      '--database',
+      'own',
+      '--table',
+      'signups=team.accounts',
+      '--table',
+      'posts=own.posts',
+      ...MAP,
+      '--out',
+      outDir(),
+    ]);
+    expect(named.code).toBe(1);
+    expect(named.message).toContain("own.posts takes a name Surgescope's views need");
+    // A view of the team's with such a name, beside the tables given.
+    await events('cityHash64(author)');
+    const beside = await run([
+      '--clickhouse',
+      urls,
+      '--database',
+      'own',
+      '--table',
+      'signups=team.accounts',
+      '--table',
+      'posts=team.events',
+      ...MAP,
+      '--out',
+      outDir(),
+    ]);
+    expect(beside.code).toBe(1);
+    expect(beside.message).toMatch(
+      /own\.\w+ on .* is a (View|Distributed) table Surgescope's views did not make/,
+    );
+    for (const server of servers)
+      expect(
+        await server.query(
+          "SELECT name, engine FROM system.tables WHERE database = 'own' ORDER BY name",
+        ),
+      ).toEqual([
+        { name: 'ev_local', engine: 'MergeTree' },
+        { name: 'posts', engine: 'Distributed' },
+        { name: 'signups', engine: 'View' },
+      ]);
+  });
+
+  it('refuses a server given twice, or one outside the cluster', async () => {
+    await accounts('cityHash64(uid)');
+    await events('cityHash64(author)');
+    const tables = ['--table', 'signups=team.accounts', '--table', 'posts=team.events', ...MAP];
+    const first = cluster.urls[0] as string;
+    const twice = await run([
+      '--clickhouse',
+      `${first},${first}`,
+      '--database',
+      'sv',
+      ...tables,
+      '--out',
+      outDir(),
+    ]);
+    expect(twice.code).toBe(1);
+    expect(twice.message).toContain('are the same server of cluster surge');
+    const one = await run([
+      '--clickhouse',
+      first,
+      '--database',
+      'sv',
+      ...tables,
+      '--out',
+      outDir(),
+    ]);
+    expect(one.code).toBe(1);
+    expect(one.message).toContain('cluster surge has 2 servers and 1 were given');
+  });
+
+  it('reads times as the ingest reads the same text (zones, epochs, offsets, bad dates)', async () => {
+    const texts = [
+      '2025-01-14T16:03:11Z',
+      '2025-01-14 16:03:11+08:00',
+      '2025-01-14t16:03:11z',
+      '2025-01-14 16:03:11.250-05:30',
+      '2025-01-14T16:03:11,5+0800',
+      '2025-01-14 16:03',
+      '2025-01-14',
+      '2025-03-30 02:30:00',
+      '1736784000',
+      '1736784000123',
+      '+1736784000',
+      '1736784000.5',
+      '-5',
+      '9999999999',
+      '99999999999999',
+      '100000000000000',
+      '2025-13-45 10:00:00',
+      '2025-02-30',
+      '2025-01-14T24:00:00',
+      '2025-01-14T16:03:11+15:00',
+      'garbage',
+      '',
+      '  2025-01-14 09:00  ',
+    ];
+    const zone = 'Asia/Kolkata';
+    const dir = outDir();
+    const csv = path.join(dir, 'times.csv');
+    writeFileSync(
+      csv,
+      'user_id,signup_at\n' + texts.map((t, i) => `t${i},"${t}"`).join('\n') + '\n',
+    );
+    const posts = path.join(dir, 'days.csv');
+    writeFileSync(posts, 'author,day,topic\nt0,2025-01-14,a\nt1,2024-12-31,b\n');
+    const duck = await openNodeEngine({ allowedPaths: [csv, posts] });
+    let want: Map<string, number>;
+    let wantPosts: number[];
+    try {
+      await ingestFiles(duck, [
+        { input: pathInput(csv), options: { table: 'signups', timeZone: zone } },
+        {
+          input: pathInput(posts),
+          options: {
+            table: 'posts',
+            timeZone: zone,
+            overrides: { created_at: 'day', category: 'topic' },
+          },
+        },
+      ]);
+      const rows = await duck.query<{ u: string; s: number }>(
+        'SELECT user_id AS u, CAST(floor(epoch(signup_at)) AS BIGINT) AS s FROM signups',
+      );
+      want = new Map(rows.map((r) => [r.u, Number(r.s)]));
+      wantPosts = (
+        await duck.query<{ s: number }>(
+          'SELECT CAST(epoch(created_at) AS BIGINT) AS s FROM posts ORDER BY s',
+        )
+      ).map((r) => Number(r.s));
+    } finally {
+      await duck.close();
+    }
+    const solo = servers[0] as ClickHouseEngine;
+    await solo.exec('DROP TABLE IF EXISTS team.times');
+    await solo.exec('DROP TABLE IF EXISTS team.days');
+    await solo.exec(
+      'CREATE TABLE team.times (uid String, at Nullable(String)) ENGINE = MergeTree() ORDER BY tuple()',
+    );
+    await solo.exec(
+      'CREATE TABLE team.days (author String, day Date, topic String) ENGINE = MergeTree() ORDER BY tuple()',
+    );
+    await solo.exec(
+      `INSERT INTO team.times VALUES ${texts.map((t, i) => `('t${i}', ${literal(t, 'clickhouse')})`).join(', ')}`,
+    );
+    await solo.exec(
+      "INSERT INTO team.days VALUES ('t0', '2025-01-14', 'a'), ('t1', '2024-12-31', 'b')",
+    );
+    await solo.exec('CREATE DATABASE IF NOT EXISTS times');
+    const house = openClickHouseEngine({ url: cluster.urls[0] as string, database: 'times' });
+    const mapped = await mapClusterTables(
+      [house],
+      { signups: 'team.times', posts: 'team.days' },
+      {
+        overrides: {
+          signups: { signup_at: 'at' },
+          posts: { created_at: 'day', category: 'topic' },
+        },
+        sourceTz: zone,
+      },
+    );
+    const got = new Map(
+      (
+        await house.query<{ u: string; s: number }>(
+          'SELECT user_id AS u, toUInt32(signup_at) AS s FROM signups',
+        )
+      ).map((r) => [r.u, Number(r.s)]),
+    );
+    const plausible = (s: number) =>
+      s >= Date.UTC(2000, 0, 1) / 1000 && s < Date.UTC(2100, 0, 1) / 1000;
+    for (const [i, text] of texts.entries()) {
+      const u = `t${i}`;
+      const w = want.get(u);
+      const g = got.get(u);
+      if (w === undefined) expect(g, `${JSON.stringify(text)} is rejected`).toBeUndefined();
+      else if (plausible(w)) expect(g, JSON.stringify(text)).toBe(w);
+      // Kept but out of the analyses either way (ClickHouse cannot hold the instant itself).
+      else expect(g !== undefined && !plausible(g), JSON.stringify(text)).toBe(true);
+    }
+    // Both readers refuse the same several texts (and count them).
+    expect(texts.length - want.size).toBeGreaterThanOrEqual(6);
+    expect(mapped.tables.signups.badTime).toBe(texts.length - want.size);
+    expect(
+      (
+        await house.query<{ s: number }>('SELECT toUInt32(created_at) AS s FROM posts ORDER BY s')
+      ).map((r) => Number(r.s)),
+    ).toEqual(wantPosts);
+    expect(wantPosts).toHaveLength(2);
   });
 });
