@@ -4,7 +4,8 @@
  * triangle, the group curves, the breakdown) wait for one build instead of starting three, and
  * the view can say "Preparing…" while it runs.
  *
- * After a load the cube for the default cohort is built ahead of need, in the background: its
+ * After a load the cubes for the default cohort and the next one an analyst is likely to pick
+ * are built ahead of need, in the background: their
  * statements run in the pauses between clicks and are cancelled and run again when a click
  * comes. Once the retention view waits for it, its remaining statements go in the foreground.
  */
@@ -107,7 +108,7 @@ export async function retentionContext(
 }
 
 /** Start building the retention cube for the zone and `g` in the background, if missing. */
-export async function prefetchRetention(
+async function prefetchRetention(
   engine: Engine,
   tz: string,
   g: CohortGranularity,
@@ -117,6 +118,20 @@ export async function prefetchRetention(
   const ctx = await withCubes(engine, bare);
   if (!missing(ctx.cubes, tz, g)) return;
   await build(engine, ctx, g).catch(() => undefined);
+}
+
+/**
+ * After a load: the cube for the cohort in use, then the one analysts switch to most (month
+ * from week or day, week from month), so that the first switch reads a cube instead of waiting
+ * seconds for one. Day cohorts (the largest build) are made when asked for.
+ */
+export async function prefetchRetentionAhead(
+  engine: Engine,
+  tz: string,
+  g: CohortGranularity,
+): Promise<void> {
+  await prefetchRetention(engine, tz, g);
+  await prefetchRetention(engine, tz, g === 'month' ? 'week' : 'month');
 }
 
 /** Whether the retention cube for the zone and `g` is being built right now. */

@@ -26,7 +26,7 @@ import type { IngestReport } from '../ingest/report.ts';
 import { ensureTables } from '../ingest/tables.ts';
 import { dropCubes } from '../metrics/cubes.ts';
 import type { CohortGranularity, WaveSettings } from '../metrics/params.ts';
-import { prefetchRetention, stopRetentionBuilds } from './retention-cube.ts';
+import { prefetchRetentionAhead, stopRetentionBuilds } from './retention-cube.ts';
 import { cubesCurrent, prepareCubes } from '../metrics/prepare.ts';
 import { cubesChanged } from './cube-session.ts';
 import { clearQueryCache } from './use-query.ts';
@@ -122,7 +122,7 @@ export function useWorkspace(
         // Retention's pre-aggregate takes seconds at surge scale: built in the pauses, before
         // the analyst opens the view (at once if the view is open and waiting for it).
         const { tz, cohort } = frameSettings();
-        void prefetchRetention(engine, tz, cohort);
+        void prefetchRetentionAhead(engine, tz, cohort);
       } catch (err) {
         cubesChanged();
         setPrep({ ready: false, error: err instanceof Error ? err.message : String(err) });
@@ -283,7 +283,7 @@ export function useWorkspace(
       await prepareCubes(engine, tz, settings);
       cubesChanged();
       setPrep({ ready: true, error: null });
-      void prefetchRetention(engine, tz, frameSettings().cohort);
+      void prefetchRetentionAhead(engine, tz, frameSettings().cohort);
     } catch (err) {
       setPrep({ ready: false, error: err instanceof Error ? err.message : String(err) });
     }

@@ -1,0 +1,59 @@
+/**
+ * Retention pre-aggregates built ahead after a load: the cohort in use, then the one analysts
+ * switch to most, so the first switch reads a cube; both join the stored copy.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Engine } from '../../src/db/engine.ts';
+import { openNodeEngine } from '../../src/db/node-engine.ts';
+import { ingestFiles } from '../../src/ingest/ingest.ts';
+import { pathInput } from '../../src/ingest/node-input.ts';
+import { loadCubeSet } from '../../src/metrics/cubes.ts';
+import { DEFAULT_WAVE_SETTINGS } from '../../src/metrics/params.ts';
+import { prepareCubes } from '../../src/metrics/prepare.ts';
+
+const persisted = vi.hoisted(() => [] as string[][]);
+// The stored copy is the browser's (OPFS): here the request to save is what is checked.
+vi.mock('../../src/hooks/persist.ts', () => ({
+  persist: (tables: string[] | 'all') => {
+    if (tables !== 'all') persisted.push(tables);
+    return Promise.resolve();
+  },
+}));
+const { prefetchRetentionAhead } = await import('../../src/hooks/retention-cube.ts');
+
+const SAMPLE = path.resolve('data/sample');
+const files = readdirSync(SAMPLE)
+  .filter((f) => f.endsWith('.csv'))
+  .map((f) => path.join(SAMPLE, f));
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await openNodeEngine({ allowedPaths: files });
+  await ingestFiles(
+    engine,
+    files.map((f) => ({ input: pathInput(f) })),
+  );
+  await prepareCubes(engine, 'Asia/Tokyo', DEFAULT_WAVE_SETTINGS);
+});
+afterAll(async () => engine.close());
+
+const built = async () =>
+  ((await loadCubeSet(engine))?.retention ?? []).map((r) => `${r.tz} ${r.g}`).sort();
+
+describe('prefetchRetentionAhead', () => {
+  it('builds the cohort in use and then month (week from month), never day unasked', async () => {
+    expect(await built()).toEqual([]);
+    await prefetchRetentionAhead(engine, 'Asia/Tokyo', 'week');
+    expect(await built()).toEqual(['Asia/Tokyo month', 'Asia/Tokyo week']);
+    // Each new cube's tables go to the stored copy.
+    expect(persisted).toHaveLength(2);
+    expect(persisted.every((t) => t.includes('cube_meta') && t.length === 4)).toBe(true);
+    // Already there: nothing is built again.
+    await prefetchRetentionAhead(engine, 'Asia/Tokyo', 'month');
+    expect(persisted).toHaveLength(2);
+    await prefetchRetentionAhead(engine, 'UTC', 'month');
+    expect(await built()).toEqual(['Asia/Tokyo month', 'Asia/Tokyo week', 'UTC month', 'UTC week']);
+  });
+});
