@@ -21,11 +21,12 @@ const MAX_CACHE = 200;
 /**
  * Queries in flight, mirrored on <html data-queries> so the page (an "Updating" note), tests and
  * the benchmark can tell when every view has settled, even while stale results stay on screen.
+ * Drawing staged over several tasks (use-stage.tsx) counts too, until its last chart is drawn.
  */
 let inFlight = 0;
 let started = 0;
 const listeners = new Set<(n: number) => void>();
-function track(delta: number) {
+export function track(delta: number) {
   inFlight += delta;
   if (delta > 0) started += delta;
   document.documentElement.dataset.queries = String(inFlight);

@@ -6,6 +6,7 @@
  * everything else is "Other".
  */
 import { ViewControls } from '../../components/ViewControls.tsx';
+import { StagedList } from '../../hooks/use-stage.tsx';
 import { useMemo } from 'react';
 import { useFrame } from '../../hooks/use-analysis.ts';
 import { driftFromMix, topMovers } from '../../metrics/drift.ts';
@@ -245,35 +246,45 @@ export function MixView(props: ViewProps) {
           <>
             <MixLegend series={pivot.series} colorOf={colorOf} />
             <div className="mix-multiples" data-columns={groups.length}>
-              {groups.map((grp) => {
-                const points = pivot.groups[grp];
-                return (
-                  <div className="mix-multiple" key={grp}>
-                    <h4>{TITLE[grp]}</h4>
-                    {points.length === 0 ? (
-                      <p className="empty">No posts by {GROUP_LABELS[grp]} match these filters.</p>
-                    ) : (
-                      <ChartFrame
-                        title={`Category shares, ${GROUP_LABELS[grp]}`}
-                        filters={filtersFor(grp)}
-                        fileName={`category-shares-${grp}`}
-                        ariaLabel={`Category shares of posts by ${GROUP_LABELS[grp]} over time`}
-                        busy={loadingMix}
-                        table={mixTables?.get(grp)}
-                      >
-                        <MixAreaChart
-                          axis={axis}
-                          points={points}
-                          series={pivot.series}
-                          colorOf={colorOf}
-                          notes={notes}
-                          groupLabel={GROUP_LABELS[grp]}
-                        />
-                      </ChartFrame>
-                    )}
-                  </div>
-                );
-              })}
+              {/* The multiples, then the drift chart, draw one per task (use-stage.tsx). */}
+              <StagedList
+                stageKey={pivot}
+                height={300}
+                items={groups.map((grp) => {
+                  const points = pivot.groups[grp];
+                  return {
+                    key: grp,
+                    node: (
+                      <div className="mix-multiple">
+                        <h4>{TITLE[grp]}</h4>
+                        {points.length === 0 ? (
+                          <p className="empty">
+                            No posts by {GROUP_LABELS[grp]} match these filters.
+                          </p>
+                        ) : (
+                          <ChartFrame
+                            title={`Category shares, ${GROUP_LABELS[grp]}`}
+                            filters={filtersFor(grp)}
+                            fileName={`category-shares-${grp}`}
+                            ariaLabel={`Category shares of posts by ${GROUP_LABELS[grp]} over time`}
+                            busy={loadingMix}
+                            table={mixTables?.get(grp)}
+                          >
+                            <MixAreaChart
+                              axis={axis}
+                              points={points}
+                              series={pivot.series}
+                              colorOf={colorOf}
+                              notes={notes}
+                              groupLabel={GROUP_LABELS[grp]}
+                            />
+                          </ChartFrame>
+                        )}
+                      </div>
+                    ),
+                  };
+                })}
+              />
             </div>
           </>
         )}
@@ -331,7 +342,24 @@ export function MixView(props: ViewProps) {
             busy={mix.isLoading || baseline.isLoading}
             table={driftData}
           >
-            <DriftChart axis={axis} points={drawnDrift.points} groups={driftGroups} notes={notes} />
+            <StagedList
+              stageKey={pivot}
+              after={groups.length}
+              height={260}
+              items={[
+                {
+                  key: 'drift',
+                  node: (
+                    <DriftChart
+                      axis={axis}
+                      points={drawnDrift.points}
+                      groups={driftGroups}
+                      notes={notes}
+                    />
+                  ),
+                },
+              ]}
+            />
           </ChartFrame>
         )}
       </Status>
