@@ -108,11 +108,7 @@ export async function retentionContext(
 }
 
 /** Start building the retention cube for the zone and `g` in the background, if missing. */
-async function prefetchRetention(
-  engine: Engine,
-  tz: string,
-  g: CohortGranularity,
-): Promise<void> {
+async function prefetchRetention(engine: Engine, tz: string, g: CohortGranularity): Promise<void> {
   const bare = await loadContext(engine, tz);
   if (!bare) return;
   const ctx = await withCubes(engine, bare);
@@ -120,10 +116,15 @@ async function prefetchRetention(
   await build(engine, ctx, g).catch(() => undefined);
 }
 
+/** Past this many posts only the cohort in use is built ahead (see prefetchRetentionAhead). */
+export const AHEAD_MAX_POSTS = 12_000_000;
+
 /**
  * After a load: the cube for the cohort in use, then the one analysts switch to most (month
  * from week or day, week from month), so that the first switch reads a cube instead of waiting
- * seconds for one. Day cohorts (the largest build) are made when asked for.
+ * seconds for one. Day cohorts (the largest build) are made when asked for, and so is the
+ * second cube past AHEAD_MAX_POSTS: near the tab's memory limit (24M posts at scale 100) a
+ * build nobody asked for must not take the room.
  */
 export async function prefetchRetentionAhead(
   engine: Engine,
@@ -131,6 +132,12 @@ export async function prefetchRetentionAhead(
   g: CohortGranularity,
 ): Promise<void> {
   await prefetchRetention(engine, tz, g);
+  const posts = (
+    await engine.query<{ n: number }>('SELECT CAST(count(*) AS BIGINT) AS n FROM posts', [], {
+      background: true,
+    })
+  )[0]?.n;
+  if (Number(posts ?? 0) > AHEAD_MAX_POSTS) return;
   await prefetchRetention(engine, tz, g === 'month' ? 'week' : 'month');
 }
 
