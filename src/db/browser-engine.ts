@@ -287,7 +287,7 @@ function wrap(
       const bg =
         typeof options.background === 'function' ? options.background() : options.background;
       console.debug(
-        `[sql ${Math.round(performance.now() - t0)} ms${bg ? ' bg' : ''}] ${sql.replace(/\s+/g, ' ').slice(0, Number(sessionStorage.getItem('surgescope:trace-len') ?? 160))}`,
+        `[sql ${Math.round(performance.now() - t0)} ms${bg ? ' bg' : ''}] ${sql.replace(/\s+/g, ' ').slice(0, Number(sessionStorage.getItem('surgescope:trace-len')) || 160)}`,
       );
     });
   };

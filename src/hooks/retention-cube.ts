@@ -107,12 +107,21 @@ export async function retentionContext(
   }
 }
 
-/** Start building the retention cube for the zone and `g` in the background, if missing. */
-async function prefetchRetention(engine: Engine, tz: string, g: CohortGranularity): Promise<void> {
+/**
+ * Start building the retention cube for the zone and `g` in the background, if missing, unless
+ * `signal` (the builds' signal when the prefetch began) was aborted meanwhile: the data changed,
+ * and a build started now would run on top of the change.
+ */
+async function prefetchRetention(
+  engine: Engine,
+  tz: string,
+  g: CohortGranularity,
+  signal: AbortSignal,
+): Promise<void> {
   const bare = await loadContext(engine, tz);
-  if (!bare) return;
+  if (!bare || signal.aborted) return;
   const ctx = await withCubes(engine, bare);
-  if (!missing(ctx.cubes, tz, g)) return;
+  if (!missing(ctx.cubes, tz, g) || signal.aborted) return;
   await build(engine, ctx, g).catch(() => undefined);
 }
 
@@ -131,14 +140,22 @@ export async function prefetchRetentionAhead(
   tz: string,
   g: CohortGranularity,
 ): Promise<void> {
-  await prefetchRetention(engine, tz, g);
-  const posts = (
-    await engine.query<{ n: number }>('SELECT CAST(count(*) AS BIGINT) AS n FROM posts', [], {
-      background: true,
-    })
-  )[0]?.n;
-  if (Number(posts ?? 0) > AHEAD_MAX_POSTS) return;
-  await prefetchRetention(engine, tz, g === 'month' ? 'week' : 'month');
+  // Until stopRetentionBuilds aborts it, this is the signal every build started here runs with.
+  const signal = stop.signal;
+  try {
+    await prefetchRetention(engine, tz, g, signal);
+    if (signal.aborted) return;
+    const posts = (
+      await engine.query<{ n: number }>('SELECT CAST(count(*) AS BIGINT) AS n FROM posts', [], {
+        background: true,
+        signal,
+      })
+    )[0]?.n;
+    if (signal.aborted || Number(posts ?? 0) > AHEAD_MAX_POSTS) return;
+    await prefetchRetention(engine, tz, g === 'month' ? 'week' : 'month', signal);
+  } catch {
+    // Work nobody waits for: the view builds what it needs when it is opened.
+  }
 }
 
 /** Whether the retention cube for the zone and `g` is being built right now. */

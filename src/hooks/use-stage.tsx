@@ -5,7 +5,7 @@
  * input between them. While a stage is pending it counts as work in flight (use-query.ts), so
  * "settled" still means every chart is drawn.
  */
-import { useEffect, useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { track } from './use-query.ts';
 
@@ -22,7 +22,9 @@ export function useStage(key: unknown, steps: number): number {
     setState({ key, stage });
   }
   const pending = stage < steps;
-  useEffect(() => {
+  // A layout effect: counted in the commit that draws the first chart, so the page never reads
+  // "settled" between the data's arrival and the next steps.
+  useLayoutEffect(() => {
     if (!pending) return;
     track(1);
     const timer = setTimeout(() =>

@@ -24,7 +24,7 @@ import { readReport } from '../ingest/report.ts';
 import { readReportCached, rememberSummary } from './report-cache.ts';
 import type { IngestReport } from '../ingest/report.ts';
 import { ensureTables } from '../ingest/tables.ts';
-import { dropCubes } from '../metrics/cubes.ts';
+import { CUBE_TABLES, dropCubes } from '../metrics/cubes.ts';
 import type { CohortGranularity, WaveSettings } from '../metrics/params.ts';
 import { prefetchRetentionAhead, stopRetentionBuilds } from './retention-cube.ts';
 import { cubesCurrent, prepareCubes } from '../metrics/prepare.ts';
@@ -110,15 +110,18 @@ export function useWorkspace(
       }
       try {
         // Pre-aggregates stored with the data and built from it as it is now are kept.
-        if (!(stored && (await cubesCurrent(engine)))) {
+        const rebuilt = !(stored && (await cubesCurrent(engine)));
+        if (rebuilt) {
           await finishRestore(engine, true);
           const { tz, settings } = frameSettings();
           await prepareCubes(engine, tz, settings);
         }
         cubesChanged();
         setPrep({ ready: true, error: null });
-        // The stored copy follows in the background (nothing to do right after a restore).
+        // The stored copy follows in the background; after a restore, only rebuilt
+        // pre-aggregates (else the stored meta would describe tables the store lacks).
         if (!stored) void persist('all');
+        else if (rebuilt) void persist(CUBE_TABLES);
         // Retention's pre-aggregate takes seconds at surge scale: built in the pauses, before
         // the analyst opens the view (at once if the view is open and waiting for it).
         const { tz, cohort } = frameSettings();

@@ -42,14 +42,6 @@ function bandSql(known: string, at: string, boundaries: readonly number[]): stri
   return `CAST(CASE WHEN ${known} IS NULL THEN -1 ELSE ${steps.length ? steps.join(' + ') : '0'} END AS SMALLINT)`;
 }
 
-async function tableExists(engine: Engine, name: string): Promise<boolean> {
-  const rows = await engine.query<{ n: number }>(
-    `SELECT CAST(count(*) AS INTEGER) AS n FROM information_schema.tables WHERE table_name = ? AND ${OWN_TABLES}`,
-    [name],
-  );
-  return (rows[0]?.n ?? 0) > 0;
-}
-
 type Meta =
   | { kind: 'signups'; columns: string[] }
   | {
@@ -76,11 +68,30 @@ async function writeMeta(
   );
 }
 
+/** The signup and post pre-aggregates' tables and their meta (retention's are named per build). */
+export const CUBE_TABLES = [
+  'cube_combos',
+  'cube_users',
+  'cube_signups',
+  'cube_posts',
+  'cube_posts_lean',
+  'cube_meta',
+] as const;
+
 /** What pre-aggregates exist; null when none does. */
 export async function loadCubeSet(engine: Engine): Promise<CubeSet | null> {
   // A cluster is queried as loaded: it is the engine's job to be fast there.
   if (engine.dialect === 'clickhouse') return null;
-  if (!(await tableExists(engine, 'cube_meta'))) return null;
+  // One look at the catalog: the meta, and whether the lean post cube is there too (a stored
+  // copy saved while the cubes were rebuilt may lack it, whatever its meta says).
+  const present = new Set(
+    (
+      await engine.query<{ name: string }>(
+        `SELECT table_name AS name FROM information_schema.tables WHERE table_name IN ('cube_meta', 'cube_posts_lean') AND ${OWN_TABLES}`,
+      )
+    ).map((r) => r.name),
+  );
+  if (!present.has('cube_meta')) return null;
   const rows = await engine.query<{ info: string }>(
     "SELECT info FROM cube_meta WHERE name <> 'signature' ORDER BY name",
   );
@@ -93,7 +104,7 @@ export async function loadCubeSet(engine: Engine): Promise<CubeSet | null> {
         signupColumns: m.signupColumns,
         postColumns: m.postColumns,
         boundaries: m.boundaries,
-        lean: m.lean === true,
+        lean: m.lean === true && present.has('cube_posts_lean'),
       };
     else set.retention.push({ name: m.name, tz: m.tz, g: m.g, boundaries: m.boundaries });
   }

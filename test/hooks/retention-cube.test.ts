@@ -21,7 +21,8 @@ vi.mock('../../src/hooks/persist.ts', () => ({
     return Promise.resolve();
   },
 }));
-const { prefetchRetentionAhead } = await import('../../src/hooks/retention-cube.ts');
+const { prefetchRetentionAhead, stopRetentionBuilds } =
+  await import('../../src/hooks/retention-cube.ts');
 
 const SAMPLE = path.resolve('data/sample');
 const files = readdirSync(SAMPLE)
@@ -55,5 +56,14 @@ describe('prefetchRetentionAhead', () => {
     expect(persisted).toHaveLength(2);
     await prefetchRetentionAhead(engine, 'UTC', 'month');
     expect(await built()).toEqual(['Asia/Tokyo month', 'Asia/Tokyo week', 'UTC month', 'UTC week']);
+  });
+
+  it('builds nothing once the data changes under it (stopRetentionBuilds)', async () => {
+    const before = await built();
+    const prefetch = prefetchRetentionAhead(engine, 'Europe/Berlin', 'week');
+    // A load or a clear begins while the prefetch reads the context.
+    await stopRetentionBuilds();
+    await prefetch;
+    expect(await built()).toEqual(before);
   });
 });

@@ -19,6 +19,7 @@ import { contentMix, windowMix } from '../../src/metrics/mix.ts';
 import type { Filters, Granularity, QueryContext } from '../../src/metrics/params.ts';
 import { DEFAULT_WAVE_SETTINGS, SERIES_KINDS } from '../../src/metrics/params.ts';
 import { ensureRetentionCube, prepareCubes } from '../../src/metrics/prepare.ts';
+import { CUBE_TABLES } from '../../src/metrics/cubes.ts';
 import { postRelation, signupRelation } from '../../src/metrics/relations.ts';
 import { curves, retention, retentionBase } from '../../src/metrics/retention.ts';
 import { attributionSql, breakdown } from '../../src/metrics/segments.ts';
@@ -73,6 +74,11 @@ describe.each(['UTC', 'Asia/Kolkata', 'America/New_York'])('cubes in %s', (tz) =
     expect(cubed.cubes?.posts?.postColumns).toContain('language');
     expect(cubed.cubes?.retention.map((r) => r.g).sort()).toEqual(['day', 'month', 'week']);
     expect(signupRelation(cubed).text).toContain('cube_signups');
+    // CUBE_TABLES (what a rebuilt stored copy saves) names every signup and post cube table.
+    const made = await engine.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_name LIKE 'cube%' ORDER BY 1`,
+    );
+    expect(made.map((r) => r.name)).toEqual([...CUBE_TABLES].sort());
     // Without a segment column in play, the lean cube; with one, the full cube.
     expect(postRelation(cubed).text).toContain('FROM cube_posts_lean k');
     const filtered = { ...cubed, filters: FILTERS[2]?.[1] ?? {} };
@@ -153,5 +159,25 @@ describe('cubes fall back to the raw tables when they cannot serve a query', () 
     };
     expect(postRelation(text).text).not.toContain('cube_posts');
     expect((await loadContext(engine, 'UTC'))?.cubes?.posts).not.toBeNull();
+  });
+
+  it('a stored copy without the lean post cube reads the full one, with the same numbers', async () => {
+    const ctx = await prepareCubes(engine, 'UTC', DEFAULT_WAVE_SETTINGS);
+    if (!ctx) throw new Error('nothing loaded');
+    expect(ctx.cubes?.posts?.lean).toBe(true);
+    const lean = await contentMix(engine, ctx, 'day', null);
+    // A date range alone is served by the lean cube, with the raw tables' numbers.
+    const ranged = { ...ctx, filters: { from: '2025-01-10', to: '2025-02-05' } };
+    expect(postRelation(ranged).text).toContain('cube_posts_lean');
+    expect(await contentMix(engine, ranged, 'week', null)).toEqual(
+      await contentMix(engine, { ...ranged, cubes: null }, 'week', null),
+    );
+    // Its meta still says lean; the table is gone.
+    await engine.exec('DROP TABLE cube_posts_lean');
+    const full = await loadContext(engine, 'UTC');
+    if (!full) throw new Error('nothing loaded');
+    expect(full.cubes?.posts?.lean).toBe(false);
+    expect(postRelation(full).text).toContain('FROM cube_posts k');
+    expect(await contentMix(engine, full, 'day', null)).toEqual(lean);
   });
 });
