@@ -139,19 +139,14 @@ export async function prefetchRetentionAhead(
   engine: Engine,
   tz: string,
   g: CohortGranularity,
+  /** Posts loaded (the ingest report's count). */
+  posts: number,
 ): Promise<void> {
   // Until stopRetentionBuilds aborts it, this is the signal every build started here runs with.
   const signal = stop.signal;
   try {
     await prefetchRetention(engine, tz, g, signal);
-    if (signal.aborted) return;
-    const posts = (
-      await engine.query<{ n: number }>('SELECT CAST(count(*) AS BIGINT) AS n FROM posts', [], {
-        background: true,
-        signal,
-      })
-    )[0]?.n;
-    if (signal.aborted || Number(posts ?? 0) > AHEAD_MAX_POSTS) return;
+    if (signal.aborted || posts > AHEAD_MAX_POSTS) return;
     await prefetchRetention(engine, tz, g === 'month' ? 'week' : 'month', signal);
   } catch {
     // Work nobody waits for: the view builds what it needs when it is opened.

@@ -125,7 +125,7 @@ export function useWorkspace(
         // Retention's pre-aggregate takes seconds at surge scale: built in the pauses, before
         // the analyst opens the view (at once if the view is open and waiting for it).
         const { tz, cohort } = frameSettings();
-        void prefetchRetentionAhead(engine, tz, cohort);
+        void prefetchRetentionAhead(engine, tz, cohort, r.posts);
       } catch (err) {
         cubesChanged();
         setPrep({ ready: false, error: err instanceof Error ? err.message : String(err) });
@@ -286,7 +286,7 @@ export function useWorkspace(
       await prepareCubes(engine, tz, settings);
       cubesChanged();
       setPrep({ ready: true, error: null });
-      void prefetchRetentionAhead(engine, tz, frameSettings().cohort);
+      void prefetchRetentionAhead(engine, tz, frameSettings().cohort, report.posts);
     } catch (err) {
       setPrep({ ready: false, error: err instanceof Error ? err.message : String(err) });
     }

@@ -4,13 +4,8 @@
  * segment curves), in zones with whole-hour, half-hour and DST offsets, at every granularity,
  * with and without segment filters and date ranges. Run on the committed sample.
  */
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/db/engine.ts';
-import { openNodeEngine } from '../../src/db/node-engine.ts';
-import { ingestFiles } from '../../src/ingest/ingest.ts';
-import { pathInput } from '../../src/ingest/node-input.ts';
 import { wholeData } from '../../src/metrics/analysis.ts';
 import { loadContext } from '../../src/metrics/context.ts';
 import { coverageOf, groupSpans } from '../../src/metrics/frame.ts';
@@ -25,20 +20,11 @@ import { curves, retention, retentionBase } from '../../src/metrics/retention.ts
 import { attributionSql, breakdown } from '../../src/metrics/segments.ts';
 import { series } from '../../src/metrics/series.ts';
 import { detectWaves, surgeStart } from '../../src/metrics/waves.ts';
-
-const SAMPLE = path.resolve('data/sample');
-const files = readdirSync(SAMPLE)
-  .filter((f) => f.endsWith('.csv'))
-  .sort((a, b) => Number(b.startsWith('signups')) - Number(a.startsWith('signups')))
-  .map((f) => path.join(SAMPLE, f));
+import { sampleEngine } from './sample-engine.ts';
 
 let engine: Engine;
 beforeAll(async () => {
-  engine = await openNodeEngine({ allowedPaths: files });
-  await ingestFiles(
-    engine,
-    files.map((f) => ({ input: pathInput(f) })),
-  );
+  ({ engine } = await sampleEngine());
 });
 afterAll(async () => engine.close());
 
