@@ -10,10 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openNodeEngine } from '../db/node-engine.ts';
 import type { Engine } from '../db/engine.ts';
-import { openClickHouseEngine } from '../db/clickhouse-engine.ts';
+import { openClickHouseEngine, openClickHouseNamed } from '../db/clickhouse-engine.ts';
 import { loadIntoCluster } from '../db/clickhouse-load.ts';
 import { chIdent } from '../db/dialect.ts';
-import { MappingError, mapClusterTables } from '../db/clickhouse-map.ts';
+import { mapClusterTables } from '../db/clickhouse-map.ts';
+import { MappingError } from '../db/clickhouse-team-table.ts';
 import type { ClusterMapping, TableSources } from '../db/clickhouse-map.ts';
 import { ingestFiles } from '../ingest/ingest.ts';
 import { pathInput } from '../ingest/node-input.ts';
@@ -40,29 +41,26 @@ export async function runAnalyze(
     }
     throw err;
   }
+  const credentials = {
+    user: process.env.CLICKHOUSE_USER,
+    password: process.env.CLICKHOUSE_PASSWORD,
+  };
   const server = (url: string, database?: string) =>
-    openClickHouseEngine({
-      url,
-      user: process.env.CLICKHOUSE_USER,
-      password: process.env.CLICKHOUSE_PASSWORD,
-      database,
-    });
+    openClickHouseEngine({ url, ...credentials, database });
   if (args.clickhouse && args.database && (args.load || args.tables)) {
     // Surgescope's tables (or views) go into their own database: make it where it is missing.
     for (const url of args.clickhouse)
       await server(url).exec(`CREATE DATABASE IF NOT EXISTS ${chIdent(args.database)}`);
   }
-  // The database is always named: a shard resolves a bare name in the joins it runs in its own
-  // default database, which need not be the one the query was sent with.
-  const database = args.clickhouse
-    ? (args.database ??
-      (
-        await server(args.clickhouse[0] as string).query<{ db: string }>(
-          'SELECT currentDatabase() AS db',
-        )
-      )[0]?.db)
-    : undefined;
-  const cluster = args.clickhouse?.map((url) => server(url, database));
+  // Every server in the database the first one names (openClickHouseNamed).
+  const entry = args.clickhouse
+    ? await openClickHouseNamed({
+        url: args.clickhouse[0] as string,
+        ...credentials,
+        database: args.database ?? undefined,
+      })
+    : null;
+  const cluster = args.clickhouse?.map((url) => server(url, entry?.database));
   if (cluster && args.tables) {
     try {
       const mapped = await mapClusterTables(cluster, args.tables as TableSources, {

@@ -6,7 +6,7 @@
  */
 import { browserEngine } from './browser-engine.ts';
 import type { Engine } from './engine.ts';
-import { openClickHouseEngine } from './clickhouse-engine.ts';
+import { openClickHouseNamed } from './clickhouse-engine.ts';
 import type { ClickHouseEngine } from './clickhouse-engine.ts';
 
 export type Connection =
@@ -57,11 +57,8 @@ export async function connectClickHouse(): Promise<void> {
   if (state.status === 'connecting' || state.status === 'on') return;
   set({ status: 'connecting' });
   try {
-    // The database the proxy reads (CLICKHOUSE_DATABASE, else the user's default), named in
-    // the joins each shard runs on its own signups: a shard resolves a bare name in its default.
-    const probe = openClickHouseEngine({ url: proxyUrl() });
-    const database = (await probe.query<{ db: string }>('SELECT currentDatabase() AS db'))[0]?.db;
-    const engine = openClickHouseEngine({ url: proxyUrl(), database });
+    // The database the proxy reads: CLICKHOUSE_DATABASE, else the user's default.
+    const engine = await openClickHouseNamed({ url: proxyUrl() });
     const [row] = await engine.query<{ signups: number; posts: number; server: string }>(
       'SELECT (SELECT count() FROM signups) AS signups, (SELECT count() FROM posts) AS posts, version() AS server',
     );

@@ -164,3 +164,24 @@ export function openClickHouseEngine(opts: ClickHouseOptions): ClickHouseEngine 
     async close(): Promise<void> {},
   };
 }
+
+/** The database a connection's bare table names resolve in. */
+export async function currentDatabase(server: Engine): Promise<string> {
+  const db = (await server.query<{ db: string }>('SELECT currentDatabase() AS db'))[0]?.db;
+  if (!db) throw new ClickHouseError('ClickHouse did not say which database is in use');
+  return db;
+}
+
+/**
+ * An engine that names its database: the one given, else the one the server puts the
+ * connection in. The joins each shard runs on its own signups name it (QueryContext
+ * localSignups): a shard resolves a bare name in its own default database, which need not be
+ * the one the query was sent with.
+ */
+export async function openClickHouseNamed(opts: ClickHouseOptions): Promise<ClickHouseEngine> {
+  if (opts.database) return openClickHouseEngine(opts);
+  return openClickHouseEngine({
+    ...opts,
+    database: await currentDatabase(openClickHouseEngine(opts)),
+  });
+}

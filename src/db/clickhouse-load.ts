@@ -15,7 +15,7 @@ import { Readable } from 'node:stream';
 import type { Engine } from './engine.ts';
 import { sqlIdent } from './engine.ts';
 import type { ClickHouseEngine } from './clickhouse-engine.ts';
-import { ClickHouseError } from './clickhouse-engine.ts';
+import { ClickHouseError, currentDatabase } from './clickhouse-engine.ts';
 import { chIdent } from './dialect.ts';
 import { tableColumns } from '../ingest/tables.ts';
 import type { TableName } from '../ingest/roles.ts';
@@ -61,8 +61,7 @@ async function createTables(
   columns: readonly string[],
   target: ClusterTarget,
 ): Promise<void> {
-  const db = (await server.query<{ db: string }>('SELECT currentDatabase() AS db'))[0]?.db;
-  if (!db) throw new ClickHouseError('ClickHouse did not say which database is in use');
+  const db = await currentDatabase(server);
   const local = chIdent(`${table}_local`);
   await server.exec(`DROP TABLE IF EXISTS ${chIdent(table)}`);
   await server.exec(`DROP TABLE IF EXISTS ${local}`);

@@ -1,6 +1,6 @@
 /** Reading a team's Distributed table's engine: which cluster and which table hold the rows. */
 import { describe, expect, it } from 'vitest';
-import { distributedArgs, splitName } from '../../src/db/clickhouse-map.ts';
+import { distributedArgs, splitName } from '../../src/db/clickhouse-team-table.ts';
 
 describe('distributedArgs', () => {
   it('reads bare and quoted names, a database given as currentDatabase(), and the key', () => {
