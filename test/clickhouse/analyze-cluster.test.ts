@@ -19,7 +19,7 @@ import { runWaves } from '../../src/metrics/analysis.ts';
 import type { AnalysisParams } from '../../src/metrics/analysis.ts';
 import type { Engine } from '../../src/db/engine.ts';
 import { startCluster } from './cluster.ts';
-import { CLUSTER_FILES, DATA, ingestDataSet } from './data-sets.ts';
+import { CLUSTER_FILES, DATA, fileArgs, ingestDataSet } from './data-sets.ts';
 import type { DataSet } from './data-sets.ts';
 import type { Cluster } from './cluster.ts';
 
@@ -34,10 +34,6 @@ const sortRows = (rows: unknown) =>
   (rows as Record<string, unknown>[]).map((r) => JSON.stringify(r)).sort();
 
 const outDir = () => mkdtempSync(path.join(tmpdir(), 'surgescope-ch-test-'));
-const files = (d: DataSet) => [
-  ...d.signups.flatMap((f) => ['--signups', f]),
-  ...d.posts.flatMap((f) => ['--posts', f]),
-];
 const read = (dir: string, name: string) => readFileSync(path.join(dir, name), 'utf8');
 
 async function analyze(argv: string[]): Promise<string> {
@@ -61,12 +57,12 @@ describe('analyze on a two-shard ClickHouse cluster', () => {
 
   for (const data of DATA) {
     it(`${data.name}: every variant writes the files DuckDB writes`, async () => {
-      const loaded = await analyze([...files(data), '--clickhouse', urls, '--load']);
+      const loaded = await analyze([...fileArgs(data), '--clickhouse', urls, '--load']);
       // The load writes the same ingest report as a DuckDB run.
-      const duck = await analyze(files(data));
+      const duck = await analyze(fileArgs(data));
       expect(read(loaded, 'ingest.json')).toBe(read(duck, 'ingest.json'));
       for (const variant of data.variants) {
-        const local = variant.length === 0 ? duck : await analyze([...files(data), ...variant]);
+        const local = variant.length === 0 ? duck : await analyze([...fileArgs(data), ...variant]);
         const remote = await analyze(['--clickhouse', urls, ...variant]);
         expect(readdirSync(remote).sort(), variant.join(' ')).toEqual([...CLUSTER_FILES].sort());
         for (const name of CLUSTER_FILES)
@@ -79,7 +75,7 @@ describe('analyze on a two-shard ClickHouse cluster', () => {
 
   it("the dashboard's other queries (values, breakdown, attribution, segment curves) match DuckDB", async () => {
     const data = DATA[DATA.length - 1] as DataSet;
-    await analyze([...files(data), '--clickhouse', urls, '--load']);
+    await analyze([...fileArgs(data), '--clickhouse', urls, '--load']);
     const duck = await openNodeEngine({ allowedPaths: [...data.signups, ...data.posts] });
     try {
       await ingestDataSet(duck, data);
@@ -163,7 +159,7 @@ describe('analyze on a two-shard ClickHouse cluster', () => {
     const outputs: string[][] = [];
     const counts = [];
     for (const hash of ['cityHash64', 'sipHash64']) {
-      await analyze([...files(data), '--clickhouse', urls, '--load', '--shard-hash', hash]);
+      await analyze([...fileArgs(data), '--clickhouse', urls, '--load', '--shard-hash', hash]);
       const perShard = await shardCounts();
       // Both shards hold data, and every author's posts sit on the shard of their signup.
       for (const shard of perShard) {

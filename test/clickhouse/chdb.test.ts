@@ -15,7 +15,7 @@ import { loadIntoCluster } from '../../src/db/clickhouse-load.ts';
 import { mapClusterTables } from '../../src/db/clickhouse-map.ts';
 import { openNodeEngine } from '../../src/db/node-engine.ts';
 import { loadChdb, openChdbEngine } from './chdb-engine.ts';
-import { CLUSTER_FILES, DATA, ingestDataSet } from './data-sets.ts';
+import { CLUSTER_FILES, DATA, fileArgs, ingestDataSet } from './data-sets.ts';
 import type { DataSet } from './data-sets.ts';
 
 const outDir = () => mkdtempSync(path.join(tmpdir(), 'surgescope-chdb-test-'));
@@ -36,21 +36,23 @@ describe('the metric SQL on a current ClickHouse release (chdb)', () => {
     await chdb?.close();
   });
 
+  /** A data set through the CLI's ingest into chdb's tables (views of `_local` tables). */
+  async function load(data: DataSet): Promise<void> {
+    const files = [...data.signups, ...data.posts];
+    const exportDir = mkdtempSync(path.join(tmpdir(), 'surgescope-chdb-load-'));
+    const duck = await openNodeEngine({ allowedPaths: files, directories: [exportDir] });
+    try {
+      await ingestDataSet(duck, data);
+      await loadIntoCluster(duck, { servers: [chdb], cluster: null }, { exportDir });
+    } finally {
+      await duck.close();
+    }
+  }
+
   for (const data of DATA) {
     it(`${data.name}: every variant writes the files DuckDB writes`, async () => {
-      const files = [...data.signups, ...data.posts];
-      const exportDir = mkdtempSync(path.join(tmpdir(), 'surgescope-chdb-load-'));
-      const duck = await openNodeEngine({ allowedPaths: files, directories: [exportDir] });
-      try {
-        await ingestDataSet(duck, data);
-        await loadIntoCluster(duck, { servers: [chdb], cluster: null }, { exportDir });
-      } finally {
-        await duck.close();
-      }
-      const inputs = [
-        ...data.signups.flatMap((f) => ['--signups', f]),
-        ...data.posts.flatMap((f) => ['--posts', f]),
-      ];
+      await load(data);
+      const inputs = fileArgs(data);
       for (const variant of data.variants) {
         const local = outDir();
         expect(await runAnalyze([...inputs, ...variant, '--out', local])).toEqual({ code: 0 });
@@ -70,15 +72,7 @@ describe('the metric SQL on a current ClickHouse release (chdb)', () => {
 
   it("a team's own tables (DateTime64, epoch milliseconds) read through views give the same files", async () => {
     const data = DATA[DATA.length - 1] as DataSet;
-    const files = [...data.signups, ...data.posts];
-    const exportDir = mkdtempSync(path.join(tmpdir(), 'surgescope-chdb-load-'));
-    const duck = await openNodeEngine({ allowedPaths: files, directories: [exportDir] });
-    try {
-      await ingestDataSet(duck, data);
-      await loadIntoCluster(duck, { servers: [chdb], cluster: null }, { exportDir });
-    } finally {
-      await duck.close();
-    }
+    await load(data);
     await chdb.exec('CREATE DATABASE IF NOT EXISTS team');
     await chdb.exec('DROP TABLE IF EXISTS team.accounts');
     await chdb.exec('DROP TABLE IF EXISTS team.events');
@@ -116,10 +110,7 @@ describe('the metric SQL on a current ClickHouse release (chdb)', () => {
         parseArgs(['--clickhouse', 'http://chdb.invalid', '--out', remote]),
       );
       const local = outDir();
-      const inputs = [
-        ...data.signups.flatMap((f) => ['--signups', f]),
-        ...data.posts.flatMap((f) => ['--posts', f]),
-      ];
+      const inputs = fileArgs(data);
       expect(await runAnalyze([...inputs, '--out', local])).toEqual({ code: 0 });
       for (const name of CLUSTER_FILES) expect(read(remote, name), name).toBe(read(local, name));
     } finally {

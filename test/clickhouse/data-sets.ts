@@ -90,3 +90,9 @@ export async function ingestDataSet(duck: Engine, data: DataSet): Promise<void> 
     ...data.posts.map((f) => ({ input: pathInput(f), options: { table: 'posts' as const } })),
   ]);
 }
+
+/** The data set's files as `npm run analyze` arguments. */
+export const fileArgs = (d: DataSet): string[] => [
+  ...d.signups.flatMap((f) => ['--signups', f]),
+  ...d.posts.flatMap((f) => ['--posts', f]),
+];

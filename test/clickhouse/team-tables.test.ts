@@ -19,14 +19,11 @@ import { ingestFiles } from '../../src/ingest/ingest.ts';
 import { pathInput } from '../../src/ingest/node-input.ts';
 import { startCluster } from './cluster.ts';
 import type { Cluster } from './cluster.ts';
-import { CLUSTER_FILES, DATA } from './data-sets.ts';
+import { CLUSTER_FILES, DATA, fileArgs } from './data-sets.ts';
 import type { DataSet } from './data-sets.ts';
 
 const SAMPLE = DATA[DATA.length - 1] as DataSet;
-const files = [
-  ...SAMPLE.signups.flatMap((f) => ['--signups', f]),
-  ...SAMPLE.posts.flatMap((f) => ['--posts', f]),
-];
+const files = fileArgs(SAMPLE);
 const read = (dir: string, name: string) => readFileSync(path.join(dir, name), 'utf8');
 const outDir = () => mkdtempSync(path.join(tmpdir(), 'surgescope-team-test-'));
 
@@ -47,6 +44,29 @@ async function run(argv: string[]): Promise<{ code: number; message?: string; er
   } finally {
     spy.mockRestore();
   }
+}
+
+/** `analyze --table` on the team's tables into `database` (with MAP unless `map: false`). */
+function mapRun(
+  urlList: string,
+  database: string,
+  signups: string,
+  posts: string,
+  { map = true, out = outDir() }: { map?: boolean; out?: string } = {},
+) {
+  return run([
+    '--clickhouse',
+    urlList,
+    '--database',
+    database,
+    '--table',
+    `signups=${signups}`,
+    '--table',
+    `posts=${posts}`,
+    ...(map ? MAP : []),
+    '--out',
+    out,
+  ]);
 }
 
 describe("a team's own tables on the two-shard cluster", () => {
@@ -117,17 +137,7 @@ describe("a team's own tables on the two-shard cluster", () => {
     await accounts('cityHash64(uid)');
     await events('cityHash64(author)');
     const out = outDir();
-    const tables = ['--table', 'signups=team.accounts', '--table', 'posts=team.events'];
-    const result = await run([
-      '--clickhouse',
-      urls,
-      '--database',
-      'sv',
-      ...tables,
-      ...MAP,
-      '--out',
-      out,
-    ]);
+    const result = await mapRun(urls, 'sv', 'team.accounts', 'team.events', { out });
     expect(result.code, result.message).toBe(0);
     expect(readdirSync(out).sort()).toEqual([...CLUSTER_FILES].sort());
     for (const name of CLUSTER_FILES) expect(read(out, name), name).toBe(read(duck, name));
@@ -164,19 +174,7 @@ describe("a team's own tables on the two-shard cluster", () => {
         UNION ALL SELECT 'u_100003', '', 'x', 'no-time', NULL`,
     );
     const out = outDir();
-    const result = await run([
-      '--clickhouse',
-      urls,
-      '--database',
-      'sv',
-      '--table',
-      'signups=team.accounts',
-      '--table',
-      'posts=team.events',
-      ...MAP,
-      '--out',
-      out,
-    ]);
+    const result = await mapRun(urls, 'sv', 'team.accounts', 'team.events', { out });
     expect(result.code, result.message).toBe(0);
     expect(result.err).toContain('note: team.events: 1 row without a user id left out');
     expect(result.err).toContain(
@@ -189,19 +187,13 @@ describe("a team's own tables on the two-shard cluster", () => {
     await accounts(null, 'solo_accounts');
     await events(null, 'solo_events');
     const out = outDir();
-    const result = await run([
-      '--clickhouse',
+    const result = await mapRun(
       cluster.urls[0] as string,
-      '--database',
       'solo',
-      '--table',
-      'signups=team.solo_accounts_local',
-      '--table',
-      'posts=team.solo_events_local',
-      ...MAP,
-      '--out',
-      out,
-    ]);
+      'team.solo_accounts_local',
+      'team.solo_events_local',
+      { out },
+    );
     expect(result.code, result.message).toBe(0);
     for (const name of CLUSTER_FILES) expect(read(out, name), name).toBe(read(duck, name));
   });
@@ -209,19 +201,7 @@ describe("a team's own tables on the two-shard cluster", () => {
   it('refuses posts sharded apart from their authors, and drops its views', async () => {
     await accounts('cityHash64(uid)');
     await events('rand()', 'scattered');
-    const result = await run([
-      '--clickhouse',
-      urls,
-      '--database',
-      'bad',
-      '--table',
-      'signups=team.accounts',
-      '--table',
-      'posts=team.scattered',
-      ...MAP,
-      '--out',
-      outDir(),
-    ]);
+    const result = await mapRun(urls, 'bad', 'team.accounts', 'team.scattered');
     expect(result.code).toBe(1);
     expect(result.message).toMatch(
       /analyze: \d+ posts in team\.scattered sit on another shard than their author's signup in team\.accounts; .*sharded by the same hash of the user id/,
@@ -238,19 +218,7 @@ describe("a team's own tables on the two-shard cluster", () => {
       "INSERT INTO team.twice SELECT uid, joined + 60, `Country Code`, source, platform, language, tags FROM team.twice WHERE uid = 'u_100001'",
     );
     await events('cityHash64(author)');
-    const result = await run([
-      '--clickhouse',
-      urls,
-      '--database',
-      'bad',
-      '--table',
-      'signups=team.twice',
-      '--table',
-      'posts=team.events',
-      ...MAP,
-      '--out',
-      outDir(),
-    ]);
+    const result = await mapRun(urls, 'bad', 'team.twice', 'team.events');
     expect(result.code).toBe(1);
     expect(result.message).toContain(
       'team.twice has 1 extra signup rows for users already in it (e.g. user "u_100001")',
@@ -262,35 +230,12 @@ describe("a team's own tables on the two-shard cluster", () => {
   });
 
   it("refuses a table that lacks a role, and Surgescope's loaded tables as a target", async () => {
-    const missing = await run([
-      '--clickhouse',
-      urls,
-      '--database',
-      'bad',
-      '--table',
-      'signups=team.accounts',
-      '--table',
-      'posts=team.events',
-      '--out',
-      outDir(),
-    ]);
+    const missing = await mapRun(urls, 'bad', 'team.accounts', 'team.events', { map: false });
     expect(missing.code).toBe(1);
     expect(missing.message).toContain('team.events: no column serves created_at, category');
     expect(missing.message).toContain('--map posts.created_at=COLUMN');
     // staging holds the rows --load put there: mapping into it would replace them.
-    const loaded = await run([
-      '--clickhouse',
-      urls,
-      '--database',
-      'staging',
-      '--table',
-      'signups=team.accounts',
-      '--table',
-      'posts=team.events',
-      ...MAP,
-      '--out',
-      outDir(),
-    ]);
+    const loaded = await mapRun(urls, 'staging', 'team.accounts', 'team.events');
     expect(loaded.code).toBe(1);
     expect(loaded.message).toMatch(
       /staging\.\w+ on .* is a (MergeTree|Distributed) table .*give another database with --database/,
@@ -313,36 +258,12 @@ describe("a team's own tables on the two-shard cluster", () => {
     }
     await accounts('cityHash64(uid)');
     // The team's table itself has a reserved name in the target database.
-    const named = await run([
-      '--clickhouse',
-      urls,
-      '--database',
-      'own',
-      '--table',
-      'signups=team.accounts',
-      '--table',
-      'posts=own.posts',
-      ...MAP,
-      '--out',
-      outDir(),
-    ]);
+    const named = await mapRun(urls, 'own', 'team.accounts', 'own.posts');
     expect(named.code).toBe(1);
     expect(named.message).toContain("own.posts takes a name Surgescope's views need");
     // A view of the team's with such a name, beside the tables given.
     await events('cityHash64(author)');
-    const beside = await run([
-      '--clickhouse',
-      urls,
-      '--database',
-      'own',
-      '--table',
-      'signups=team.accounts',
-      '--table',
-      'posts=team.events',
-      ...MAP,
-      '--out',
-      outDir(),
-    ]);
+    const beside = await mapRun(urls, 'own', 'team.accounts', 'team.events');
     expect(beside.code).toBe(1);
     expect(beside.message).toMatch(
       /own\.\w+ on .* is a (View|Distributed) table Surgescope's views did not make/,
@@ -362,28 +283,11 @@ describe("a team's own tables on the two-shard cluster", () => {
   it('refuses a server given twice, or one outside the cluster', async () => {
     await accounts('cityHash64(uid)');
     await events('cityHash64(author)');
-    const tables = ['--table', 'signups=team.accounts', '--table', 'posts=team.events', ...MAP];
     const first = cluster.urls[0] as string;
-    const twice = await run([
-      '--clickhouse',
-      `${first},${first}`,
-      '--database',
-      'sv',
-      ...tables,
-      '--out',
-      outDir(),
-    ]);
+    const twice = await mapRun(`${first},${first}`, 'sv', 'team.accounts', 'team.events');
     expect(twice.code).toBe(1);
     expect(twice.message).toContain('are the same server of cluster surge');
-    const one = await run([
-      '--clickhouse',
-      first,
-      '--database',
-      'sv',
-      ...tables,
-      '--out',
-      outDir(),
-    ]);
+    const one = await mapRun(first, 'sv', 'team.accounts', 'team.events');
     expect(one.code).toBe(1);
     expect(one.message).toContain('cluster surge has 2 servers and 1 were given');
   });
