@@ -15,9 +15,9 @@ import type { AuthorGroup } from '../../metrics/params.ts';
 import type { ViewState } from '../../state/view-state.ts';
 import { formatBucket, numberFormat } from '../../format/format.ts';
 import { ChartFrame } from '../../charts/ChartFrame.tsx';
-import { driftTable, mixTable } from '../../charts/chart-data.ts';
+import { driftTable } from '../../charts/chart-data.ts';
 import { DriftChart } from '../../charts/DriftChart.tsx';
-import { MixAreaChart } from '../../charts/MixAreaChart.tsx';
+import { MixMultiple } from './MixMultiple.tsx';
 import {
   DEFAULT_TOP,
   GROUP_LABELS,
@@ -47,12 +47,6 @@ const POSSESSIVE: Record<AuthorGroup, string> = {
   all: "All authors'",
   new: "Newcomers'",
   existing: "Existing authors'",
-};
-
-const TITLE: Record<AuthorGroup, string> = {
-  all: 'All authors',
-  new: 'Newcomers',
-  existing: 'Existing authors',
 };
 
 const twoDigits = numberFormat({ minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -149,13 +143,6 @@ export function MixView(props: ViewProps) {
     () => drawnDrift?.groups.filter((grp) => hasSurge || grp !== 'new') ?? [],
     [drawnDrift, hasSurge],
   );
-  const mixTables = useMemo(
-    () =>
-      pivot && axis
-        ? new Map(groups.map((grp) => [grp, mixTable(axis, pivot.groups[grp], pivot.series, grp)]))
-        : null,
-    [pivot, axis, groups],
-  );
   const driftData = useMemo(
     () => (drawnDrift && axis ? driftTable(axis, drawnDrift.points, driftGroups) : null),
     [drawnDrift, axis, driftGroups],
@@ -250,40 +237,21 @@ export function MixView(props: ViewProps) {
               <StagedList
                 stageKey={pivot}
                 height={300}
-                items={groups.map((grp) => {
-                  const points = pivot.groups[grp];
-                  return {
-                    key: grp,
-                    node: (
-                      <div className="mix-multiple">
-                        <h4>{TITLE[grp]}</h4>
-                        {points.length === 0 ? (
-                          <p className="empty">
-                            No posts by {GROUP_LABELS[grp]} match these filters.
-                          </p>
-                        ) : (
-                          <ChartFrame
-                            title={`Category shares, ${GROUP_LABELS[grp]}`}
-                            filters={filtersFor(grp)}
-                            fileName={`category-shares-${grp}`}
-                            ariaLabel={`Category shares of posts by ${GROUP_LABELS[grp]} over time`}
-                            busy={loadingMix}
-                            table={mixTables?.get(grp)}
-                          >
-                            <MixAreaChart
-                              axis={axis}
-                              points={points}
-                              series={pivot.series}
-                              colorOf={colorOf}
-                              notes={notes}
-                              groupLabel={GROUP_LABELS[grp]}
-                            />
-                          </ChartFrame>
-                        )}
-                      </div>
-                    ),
-                  };
-                })}
+                items={groups.map((grp) => ({
+                  key: grp,
+                  node: (
+                    <MixMultiple
+                      group={grp}
+                      axis={axis}
+                      points={pivot.groups[grp]}
+                      series={pivot.series}
+                      colorOf={colorOf}
+                      notes={notes}
+                      filters={filtersFor(grp)}
+                      busy={loadingMix}
+                    />
+                  ),
+                }))}
               />
             </div>
           </>
