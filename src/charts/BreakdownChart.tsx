@@ -2,13 +2,13 @@
 import {
   Area,
   AreaChart,
-  CartesianGrid,
   Legend,
   ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts';
+import { HorizontalGrid } from './grid.tsx';
 import { memo } from 'react';
 import { formatAxis, formatBucket, formatCount } from '../format/format.ts';
 import { LegendText, shortLabel } from '../tables/LongText.tsx';
@@ -27,7 +27,7 @@ function BreakdownChartImpl({
   return (
     <ResponsiveContainer width="100%" height={280}>
       <AreaChart data={buckets} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
-        <CartesianGrid vertical={false} strokeDasharray="3 3" strokeOpacity={0.3} />
+        <HorizontalGrid />
         <XAxis
           dataKey="bucket_start"
           minTickGap={24}

@@ -4,7 +4,6 @@
  */
 import { memo } from 'react';
 import {
-  CartesianGrid,
   Legend,
   Line,
   LineChart,
@@ -13,6 +12,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { HorizontalGrid } from './grid.tsx';
 import type { AuthorGroup } from '../metrics/params.ts';
 import { formatNumber } from '../format/format.ts';
 import { NoteLines } from './frame-layer.tsx';
@@ -36,7 +36,7 @@ function DriftChartImpl({ axis, points, groups, notes, height }: DriftChartProps
     <div>
       <ResponsiveContainer width="100%" height={height ?? 260}>
         <LineChart data={points as DriftPoint[]} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
-          <CartesianGrid vertical={false} strokeDasharray="3 3" strokeOpacity={0.3} />
+          <HorizontalGrid />
           <XAxis
             dataKey="x"
             type="number"

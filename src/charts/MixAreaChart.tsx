@@ -12,13 +12,13 @@ import { memo, useMemo } from 'react';
 import {
   Area,
   AreaChart,
-  CartesianGrid,
   Legend,
   ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts';
+import { HorizontalGrid } from './grid.tsx';
 import { formatCount, formatPercent } from '../format/format.ts';
 import { NoteLines } from './frame-layer.tsx';
 import type { NoteSpec } from './frame-layer.tsx';
@@ -123,7 +123,7 @@ function MixAreaChartImpl(props: MixAreaChartProps) {
           stackOffset="expand"
           margin={{ top: 8, right: 12, bottom: 4, left: 0 }}
         >
-          <CartesianGrid vertical={false} strokeDasharray="3 3" strokeOpacity={0.3} />
+          <HorizontalGrid />
           <XAxis
             dataKey="x"
             type="number"

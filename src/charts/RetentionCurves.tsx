@@ -7,7 +7,6 @@
 import { memo, useMemo } from 'react';
 import {
   Area,
-  CartesianGrid,
   ComposedChart,
   Legend,
   Line,
@@ -16,6 +15,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { HorizontalGrid } from './grid.tsx';
 import { formatPercent } from '../format/format.ts';
 import type { CohortGranularity } from '../metrics/params.ts';
 import { LegendText, shortLabel } from '../tables/LongText.tsx';
@@ -55,7 +55,7 @@ export const RetentionCurves = memo(function RetentionCurves(props: RetentionCur
   return (
     <ResponsiveContainer width="100%" height={360}>
       <ComposedChart data={data} margin={{ top: 8, right: 24, bottom: 20, left: 8 }}>
-        <CartesianGrid vertical={false} strokeDasharray="3 3" strokeOpacity={0.3} />
+        <HorizontalGrid />
         <XAxis
           dataKey="period"
           type="number"
