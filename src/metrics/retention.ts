@@ -153,8 +153,12 @@ function rawParts(
             params: [...sParams, ...pParams],
           }
         : {
-            text: `SELECT DISTINCT u.user_id, u.c, u.d, ${int64Sql(periodsSql(ctx, 'u.c', postBucket, g), ctx.dialect)} AS k
-              FROM ${usersRel} u JOIN posts p ON p.user_id = u.user_id${where(pConds)}`,
+            // Each author's distinct post buckets first, then their periods: a user is one row
+            // of `users` and a bucket one period from their cohort, so the rows are distinct
+            // without a DISTINCT over the join (a pass over every post with the user's columns).
+            text: `SELECT u.user_id, u.c, u.d, ${int64Sql(periodsSql(ctx, 'u.c', 'pb.b', g), ctx.dialect)} AS k
+              FROM ${usersRel} u JOIN (SELECT DISTINCT p.user_id, ${postBucket} AS b FROM posts p${where(pConds)}) pb
+              ON pb.user_id = u.user_id`,
             params: pParams,
           },
   };
