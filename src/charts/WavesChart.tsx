@@ -9,9 +9,7 @@ import { memo, useMemo, useRef } from 'react';
 import {
   Area,
   AreaChart,
-  Bar,
   Brush,
-  CartesianGrid,
   ComposedChart,
   Line,
   ReferenceArea,
@@ -21,11 +19,13 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { HorizontalGrid } from './grid.tsx';
+import { StagedList } from '../hooks/use-stage.tsx';
 import type { SeriesPoint } from '../metrics/series.ts';
 import type { WaveResult } from '../metrics/waves.ts';
 import { inWindow } from '../metrics/waves.ts';
 import { formatAxis, formatBucket, formatCount, formatMultiple } from '../format/format.ts';
-import { NoteLines, WaveBands } from './frame-layer.tsx';
+import { NoteLines, SeriesBars, WaveBands } from './frame-layer.tsx';
 import type { BandSpec, NoteSpec } from './frame-layer.tsx';
 
 /** Above this many buckets the series draws as one step area instead of a bar each. */
@@ -138,156 +138,167 @@ function WavesChartImpl(props: WavesChartProps) {
   };
   const bars = visible.length <= MAX_BARS;
   const top = 18 + 15 * Math.min(3, Math.max(0, bands.length - 1));
-  return (
-    <div className="waves-chart">
-      <div data-export="main">
-        <ResponsiveContainer width="100%" height={340}>
-          <ComposedChart
-            data={visible}
-            margin={{ top: top + 8, right: 16, bottom: 8, left: 8 }}
-            accessibilityLayer={false}
-          >
-            <CartesianGrid vertical={false} strokeDasharray="3 3" strokeOpacity={0.3} />
-            <XAxis
-              dataKey="i"
-              type="number"
-              domain={[lo - 0.5, hi + 0.5]}
-              allowDataOverflow
-              allowDecimals={false}
-              tickFormatter={label}
-              tickCount={8}
-              minTickGap={24}
-              tick={{ fontSize: 12 }}
-            />
-            <YAxis
+  const main = (
+    <div data-export="main">
+      <ResponsiveContainer width="100%" height={340}>
+        <ComposedChart
+          data={visible}
+          margin={{ top: top + 8, right: 16, bottom: 8, left: 8 }}
+          accessibilityLayer={false}
+        >
+          <HorizontalGrid />
+          <XAxis
+            dataKey="i"
+            type="number"
+            domain={[lo - 0.5, hi + 0.5]}
+            allowDataOverflow
+            allowDecimals={false}
+            tickFormatter={label}
+            tickCount={8}
+            minTickGap={24}
+            tick={{ fontSize: 12 }}
+          />
+          <YAxis
+            yAxisId="n"
+            tick={{ fontSize: 12 }}
+            tickFormatter={(v: number) => formatAxis(v)}
+            width={52}
+          />
+          <YAxis
+            yAxisId="cum"
+            orientation="right"
+            tick={{ fontSize: 12 }}
+            tickFormatter={(v: number) => formatAxis(v)}
+            width={52}
+          />
+          <Tooltip
+            labelFormatter={label}
+            formatter={(v, name) => [
+              formatCount(Number(v)),
+              name === 'cumulative' ? `cumulative ${props.unit}` : props.unit,
+            ]}
+            wrapperClassName="chart-tooltip"
+            separator=": "
+          />
+          {base && (
+            <ReferenceArea
               yAxisId="n"
-              tick={{ fontSize: 12 }}
-              tickFormatter={(v: number) => formatAxis(v)}
-              width={52}
+              x1={base.from - 0.5}
+              x2={base.to + 0.5}
+              className="baseline-band"
+              ifOverflow="hidden"
             />
-            <YAxis
-              yAxisId="cum"
-              orientation="right"
-              tick={{ fontSize: 12 }}
-              tickFormatter={(v: number) => formatAxis(v)}
-              width={52}
-            />
-            <Tooltip
-              labelFormatter={label}
-              formatter={(v, name) => [
-                formatCount(Number(v)),
-                name === 'cumulative' ? `cumulative ${props.unit}` : props.unit,
-              ]}
-              wrapperClassName="chart-tooltip"
-              separator=": "
-            />
-            {base && (
-              <ReferenceArea
-                yAxisId="n"
-                x1={base.from - 0.5}
-                x2={base.to + 0.5}
-                className="baseline-band"
-                ifOverflow="hidden"
-              />
-            )}
-            {bars ? (
-              <Bar
-                yAxisId="n"
-                dataKey="value"
-                name={props.unit}
-                className="series-bar"
-                isAnimationActive={false}
-              />
-            ) : (
-              <Area
-                yAxisId="n"
-                type="step"
-                dataKey="value"
-                name={props.unit}
-                className="series-area"
-                isAnimationActive={false}
-              />
-            )}
+          )}
+          {bars ? (
+            // The axis' domain and the tooltip's entry; SeriesBars (below) draws the bars.
             <Line
-              yAxisId="cum"
-              dataKey="cumulative"
-              name="cumulative"
+              yAxisId="n"
+              dataKey="value"
+              name={props.unit}
+              stroke="none"
               dot={false}
-              className="cumulative-line"
+              activeDot={false}
+              legendType="none"
               isAnimationActive={false}
             />
-            {baseline && (
-              <ReferenceLine
-                yAxisId="n"
-                y={baseline.threshold}
-                className="threshold-line"
-                strokeDasharray="6 3"
-                label={{ value: 'threshold', position: 'insideTopRight', fontSize: 11 }}
-              />
-            )}
-            <WaveBands bands={bands} onSelect={props.onSelectWave} />
-            <NoteLines notes={notes} />
-          </ComposedChart>
-        </ResponsiveContainer>
-      </div>
-      {rows.length > 1 && (
-        <div className="overview" data-export="skip">
-          <ResponsiveContainer width="100%" height={64}>
-            {/* Keyed on its length: recharts' Brush keeps positions from the previous data and
+          ) : (
+            <Area
+              yAxisId="n"
+              type="step"
+              dataKey="value"
+              name={props.unit}
+              className="series-area"
+              isAnimationActive={false}
+            />
+          )}
+          <Line
+            yAxisId="cum"
+            dataKey="cumulative"
+            name="cumulative"
+            dot={false}
+            className="cumulative-line"
+            isAnimationActive={false}
+          />
+          {baseline && (
+            <ReferenceLine
+              yAxisId="n"
+              y={baseline.threshold}
+              className="threshold-line"
+              strokeDasharray="6 3"
+              label={{ value: 'threshold', position: 'insideTopRight', fontSize: 11 }}
+            />
+          )}
+          <WaveBands bands={bands} onSelect={props.onSelectWave} />
+          {/* Over the bands, as recharts drew its bars; a click goes through to the band. */}
+          {bars && <SeriesBars rows={visible} yAxisId="n" className="series-bar" />}
+          <NoteLines notes={notes} />
+        </ComposedChart>
+      </ResponsiveContainer>
+    </div>
+  );
+  const overviewChart = rows.length > 1 && (
+    <div className="overview" data-export="skip">
+      <ResponsiveContainer width="100%" height={64}>
+        {/* Keyed on its length: recharts' Brush keeps positions from the previous data and
                 draws NaN when the bucket count changes under it. */}
-            <AreaChart
-              key={overview.length}
-              // The brush's handles and the From/To fields are its keyboard access.
-              accessibilityLayer={false}
-              data={overview}
-              margin={{ top: 4, right: 68, bottom: 0, left: 60 }}
-            >
-              <XAxis dataKey="i" hide />
-              <YAxis hide />
-              <Area
-                type="step"
-                dataKey="value"
-                className="overview-area"
-                isAnimationActive={false}
-              />
-              <Brush
-                dataKey="i"
-                height={28}
-                startIndex={Math.max(
-                  0,
-                  overview.findLastIndex((r) => r.i <= lo),
-                )}
-                endIndex={Math.max(
-                  0,
-                  overview.findLastIndex((r) => r.i <= hi),
-                )}
-                tickFormatter={label}
-                className="range-brush"
-                onChange={(r) => {
-                  if (timer.current) clearTimeout(timer.current);
-                  timer.current = setTimeout(() => {
-                    const a = overview[r.startIndex ?? 0];
-                    const b = overview[r.endIndex ?? overview.length - 1];
-                    if (!a || !b) return;
-                    const whole = a.i === 0 && b.i === (overview[overview.length - 1] as Row).i;
-                    const end = rows[
-                      Math.min(
-                        rows.length - 1,
-                        b.i +
-                          (overview.length < rows.length
-                            ? Math.ceil(rows.length / overview.length) - 1
-                            : 0),
-                      )
-                    ] as Row;
-                    if (whole) props.onRange(null, null);
-                    else props.onRange(dateOf(a.bucket_start), dateOf(end.bucket_start));
-                  }, 200);
-                }}
-              />
-            </AreaChart>
-          </ResponsiveContainer>
-        </div>
-      )}
+        <AreaChart
+          key={overview.length}
+          // The brush's handles and the From/To fields are its keyboard access.
+          accessibilityLayer={false}
+          data={overview}
+          margin={{ top: 4, right: 68, bottom: 0, left: 60 }}
+        >
+          <XAxis dataKey="i" hide />
+          <YAxis hide />
+          <Area type="step" dataKey="value" className="overview-area" isAnimationActive={false} />
+          <Brush
+            dataKey="i"
+            height={28}
+            startIndex={Math.max(
+              0,
+              overview.findLastIndex((r) => r.i <= lo),
+            )}
+            endIndex={Math.max(
+              0,
+              overview.findLastIndex((r) => r.i <= hi),
+            )}
+            tickFormatter={label}
+            className="range-brush"
+            onChange={(r) => {
+              if (timer.current) clearTimeout(timer.current);
+              timer.current = setTimeout(() => {
+                const a = overview[r.startIndex ?? 0];
+                const b = overview[r.endIndex ?? overview.length - 1];
+                if (!a || !b) return;
+                const whole = a.i === 0 && b.i === (overview[overview.length - 1] as Row).i;
+                const end = rows[
+                  Math.min(
+                    rows.length - 1,
+                    b.i +
+                      (overview.length < rows.length
+                        ? Math.ceil(rows.length / overview.length) - 1
+                        : 0),
+                  )
+                ] as Row;
+                if (whole) props.onRange(null, null);
+                else props.onRange(dateOf(a.bucket_start), dateOf(end.bucket_start));
+              }, 200);
+            }}
+          />
+        </AreaChart>
+      </ResponsiveContainer>
+    </div>
+  );
+  return (
+    <div className="waves-chart">
+      {/* The chart, then its overview, each in a task of its own (use-stage.tsx). */}
+      <StagedList
+        stageKey={series}
+        items={[
+          { key: 'main', node: main, height: 340 },
+          { key: 'overview', node: overviewChart, height: 64 },
+        ]}
+      />
     </div>
   );
 }

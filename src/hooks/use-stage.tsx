@@ -65,17 +65,18 @@ function Staged({
 export function StagedList({
   stageKey,
   items,
-  height,
+  height = 0,
   after = 0,
 }: {
   stageKey: unknown;
-  items: readonly { key: string; node: ReactNode }[];
-  height: number;
+  /** Each chart, and the height of its place before its first drawing (default `height`). */
+  items: readonly { key: string; node: ReactNode; height?: number }[];
+  height?: number;
   after?: number;
 }): ReactNode {
   const stage = useStage(stageKey, after + items.length);
   return items.map((item, i) => (
-    <Staged key={item.key} live={after + i < stage} height={height}>
+    <Staged key={item.key} live={after + i < stage} height={item.height ?? height}>
       {item.node}
     </Staged>
   ));

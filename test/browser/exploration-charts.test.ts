@@ -73,7 +73,7 @@ const ticks = (p: Page) =>
 
 /** Bars drawn in the Waves chart (one per bucket in the range). */
 const bars = (p: Page) =>
-  wavesChart(p).locator('[data-export="main"] .series-bar .recharts-bar-rectangle').count();
+  wavesChart(p).locator('[data-export="main"] .series-bar .series-bar-rect').count();
 
 /** Type into a labelled text field key by key (it validates as typed), then leave it. */
 async function typeInto(p: Page, label: string, value: string) {

@@ -21,6 +21,7 @@ import { describeFilters } from '../../share/chart-export.ts';
 import { DataTable } from '../../tables/DataTable.tsx';
 import { LongText } from '../../tables/LongText.tsx';
 import { useQuery } from '../../hooks/use-query.ts';
+import { StagedList } from '../../hooks/use-stage.tsx';
 import { ctxKey, useChartSeries, useFrame } from '../../hooks/use-analysis.ts';
 import { withCubes } from '../../hooks/cube-session.ts';
 import { Status } from '../Status.tsx';
@@ -268,16 +269,31 @@ export function WavesView(props: ViewProps) {
             notes={state.annotations}
           />
         </ChartFrame>
-        <DataTable
-          caption={
-            chart.kind === 'signups' ? 'Waves (select one to see who drove it)' : `Waves of ${unit}`
-          }
-          columns={columns}
-          data={waveRows}
-          csvName={`waves-${chart.kind}.csv`}
-          testId="waves-table"
-          onSelectRow={chart.kind === 'signups' ? selectWave : undefined}
-          selectedRow={chart.kind === 'signups' ? state.wave : null}
+        {/* After the chart and its overview, in a task of its own (use-stage.tsx). */}
+        <StagedList
+          stageKey={chart.mine.data?.points}
+          after={2}
+          items={[
+            {
+              key: 'waves-table',
+              height: 44 * (waveRows.length + 2),
+              node: (
+                <DataTable
+                  caption={
+                    chart.kind === 'signups'
+                      ? 'Waves (select one to see who drove it)'
+                      : `Waves of ${unit}`
+                  }
+                  columns={columns}
+                  data={waveRows}
+                  csvName={`waves-${chart.kind}.csv`}
+                  testId="waves-table"
+                  onSelectRow={chart.kind === 'signups' ? selectWave : undefined}
+                  selectedRow={chart.kind === 'signups' ? state.wave : null}
+                />
+              ),
+            },
+          ]}
         />
       </Status>
       {by && (
