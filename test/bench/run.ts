@@ -2,10 +2,12 @@
  * `npm run bench [-- --scale 50] [--runs 5] [--skip-node] [--skip-browser] [--skip-clickhouse]`:
  * the performance targets, measured, next to their references on the same files in one run:
  *  - node: `npm run analyze` (native DuckDB, whole process) against native DuckDB doing the
- *    plain load and queries (test/bench/native-reference.ts), and the CLI on duckdb-wasm;
+ *    plain load and queries (test/bench/native-reference.ts), and the CLI on duckdb-wasm,
+ *    medians of `--runs` rounds;
  *  - browser (production build, headless Chromium): the app's load (click → report), views
- *    ready, each view's first draw and every interaction repeated for medians and p95, with
- *    main-thread CPU (CDP TaskDuration) and long tasks per step; against raw duckdb-wasm
+ *    ready, each view's first draw and every interaction repeated for medians and p95 (timed in
+ *    the page, from the input event to the painted redraw), with main-thread CPU (CDP
+ *    TaskDuration) and long tasks per step; against raw duckdb-wasm
  *    reading the same files into typed tables (test/bench/raw.html);
  *  - ClickHouse (when Debian's clickhouse-server is installed, unless --skip-clickhouse): the CLI
  *    loading into a two-shard cluster on loopback (test/clickhouse/cluster.ts), then analysing
@@ -59,8 +61,20 @@ function timeProcess(cmd: string, argv: string[]): number {
   return ms;
 }
 
-function benchNode(files: string[]) {
-  console.log('\n# node: npm run analyze against native DuckDB, whole processes');
+/** The median of `xs`. */
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+/** Whole processes, `runs` rounds of the three in turn (so drifts of the machine hit all three). */
+function benchNode(files: string[], runs: number) {
+  console.log(
+    `\n# node: npm run analyze against native DuckDB, whole processes, medians of ${runs}`,
+  );
   const out = mkdtempSync(path.join(tmpdir(), 'surgescope-bench-out-'));
   const roles = path.join(out, 'roles.json');
   writeFileSync(roles, JSON.stringify(ROLES));
@@ -70,17 +84,25 @@ function benchNode(files: string[]) {
   ]);
   const cli = (engine: string) =>
     timeProcess('npx', ['tsx', 'src/cli/analyze.ts', ...inputs, '--out', out, '--engine', engine]);
-  const reference = timeProcess('npx', ['tsx', 'test/bench/native-reference.ts', roles, ...files]);
-  const native = cli('native');
-  const wasm = cli('wasm');
-  console.log('| run | time | ratio to native reference |\n|---|---|---|');
-  console.log(`| native DuckDB, plain load and queries (reference) | ${s(reference)} | 1.00 |`);
-  console.log(
-    `| npm run analyze (native DuckDB) | ${s(native)} | ${(native / reference).toFixed(2)} |`,
-  );
-  console.log(
-    `| npm run analyze -- --engine wasm | ${s(wasm)} | ${(wasm / reference).toFixed(2)} |`,
-  );
+  const times = { reference: [] as number[], native: [] as number[], wasm: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    times.reference.push(
+      timeProcess('npx', ['tsx', 'test/bench/native-reference.ts', roles, ...files]),
+    );
+    times.native.push(cli('native'));
+    times.wasm.push(cli('wasm'));
+  }
+  const reference = median(times.reference);
+  const row = (label: string, xs: number[]) => {
+    const all = xs.map((x) => s(x)).join(', ');
+    console.log(
+      `| ${label} | ${s(median(xs))} | ${(median(xs) / reference).toFixed(2)} | ${all} |`,
+    );
+  };
+  console.log('| run | median | ratio to native reference | each run |\n|---|---|---|---|');
+  row('native DuckDB, plain load and queries (reference)', times.reference);
+  row('npm run analyze (native DuckDB)', times.native);
+  row('npm run analyze -- --engine wasm', times.wasm);
 }
 
 /** The CLI against a two-shard loopback cluster: load + analyses, then analyses alone. */
@@ -117,6 +139,6 @@ async function benchClickHouse(files: string[]) {
 const files = await ensureData();
 const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
 console.log(`scale ${scale}: ${files.length} files, ${(bytes / 1e6).toFixed(0)} MB`);
-if (!flag('--skip-node')) benchNode(files);
+if (!flag('--skip-node')) benchNode(files, runs);
 if (!flag('--skip-clickhouse') && clickhouseBinary() !== null) await benchClickHouse(files);
 if (!flag('--skip-browser')) await benchBrowser(files, runs);
