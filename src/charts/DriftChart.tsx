@@ -3,15 +3,7 @@
  * line per author group, on the same point axis as the category-share multiples above it.
  */
 import { memo } from 'react';
-import {
-  Legend,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { HorizontalGrid } from './grid.tsx';
 import type { AuthorGroup } from '../metrics/params.ts';
 import { formatNumber } from '../format/format.ts';

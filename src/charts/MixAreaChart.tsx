@@ -9,16 +9,10 @@
  * the SVG/PNG export finds recharts' legend items and draws them into the file.
  */
 import { memo, useMemo } from 'react';
-import {
-  Area,
-  AreaChart,
-  Legend,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { HorizontalGrid } from './grid.tsx';
+import { StackedAreas } from './stacked-areas.tsx';
+import { SwatchLegend } from './legend.tsx';
 import { formatCount, formatPercent } from '../format/format.ts';
 import { NoteLines } from './frame-layer.tsx';
 import type { NoteSpec } from './frame-layer.tsx';
@@ -61,8 +55,8 @@ function MixTooltip(props: {
   const shown = rows.slice(0, TOOLTIP_ROWS);
   const hidden = rows.slice(TOOLTIP_ROWS);
   return (
-    <div className="chart-tooltip mix-tooltip">
-      <p className="mix-tooltip-title">
+    <div className="chart-tooltip series-tooltip mix-tooltip">
+      <p className="series-tooltip-title">
         {pointLabel(props.axis, p.x)}: {formatCount(p.posts)} posts by {props.groupLabel}
       </p>
       <ul>
@@ -73,8 +67,8 @@ function MixTooltip(props: {
               style={{ background: props.colorOf(r.s.category) }}
               aria-hidden="true"
             />
-            <LongText className="mix-tooltip-name" text={r.s.label} />{' '}
-            <span className="mix-tooltip-value">
+            <LongText className="series-tooltip-name" text={r.s.label} />{' '}
+            <span className="series-tooltip-value">
               {formatPercent(r.share)} ({formatCount(r.posts)})
             </span>
           </li>
@@ -90,37 +84,28 @@ function MixTooltip(props: {
   );
 }
 
-/** recharts' legend markup (class names the chart export reads), hidden from assistive tech. */
-function ExportLegend(props: {
-  series: readonly MixSeries[];
-  colorOf: (category: string | null) => string;
-}) {
-  return (
-    <ul className="recharts-default-legend mix-export-legend" aria-hidden="true">
-      {props.series.map((s) => (
-        <li key={s.key} className="recharts-legend-item">
-          <svg width={10} height={10} viewBox="0 0 10 10">
-            <rect width={10} height={10} fill={props.colorOf(s.category)} />
-          </svg>
-          <span className="recharts-legend-item-text" title={s.label}>
-            {shortLabel(s.label)}
-          </span>
-        </li>
-      ))}
-    </ul>
-  );
-}
+const pointX = (p: MixPoint) => p.x;
+const one = () => 1;
+const shareOf = (p: MixPoint, j: number) => p.shares[j] ?? 0;
 
 function MixAreaChartImpl(props: MixAreaChartProps) {
   const { axis, points, series, colorOf } = props;
   const byX = useMemo(() => new Map(points.map((p) => [p.x, p])), [points]);
+  // The short label is written on each path (and so into exports), as recharts did.
+  const legendItems = useMemo(
+    () => series.map((s) => ({ key: s.key, label: s.label, color: colorOf(s.category) })),
+    [series, colorOf],
+  );
+  const stacks = useMemo(
+    () => legendItems.map((s) => ({ ...s, name: shortLabel(s.label) })),
+    [legendItems],
+  );
   const tick = (v: number) => pointTick(axis, v);
   return (
     <div className="mix-area-chart">
       <ResponsiveContainer width="100%" height={props.height ?? 260}>
-        <AreaChart
+        <ComposedChart
           data={points as MixPoint[]}
-          stackOffset="expand"
           margin={{ top: 8, right: 12, bottom: 4, left: 0 }}
         >
           <HorizontalGrid />
@@ -156,32 +141,36 @@ function MixAreaChartImpl(props: MixAreaChartProps) {
             )}
           />
           <Legend
-            content={() => <ExportLegend series={series} colorOf={colorOf} />}
+            content={() => (
+              <SwatchLegend items={legendItems} className="mix-export-legend" exportOnly />
+            )}
             // Below the chart with no height of its own, so it takes no plot space (mix.css
             // clips it from the screen; the export measures and draws it).
             wrapperStyle={{ top: '100%', left: 0, height: 0 }}
           />
-          {series.map((s, j) => {
-            const color = colorOf(s.category);
-            return (
-              <Area
-                key={s.key}
-                // recharts writes the name on the path (and so into exports): the short label.
-                name={shortLabel(s.label)}
-                dataKey={(p: MixPoint) => p.shares[j] ?? 0}
-                type="linear"
-                stackId="mix"
-                stroke={color}
-                strokeWidth={0.5}
-                fill={color}
-                fillOpacity={0.9}
-                isAnimationActive={false}
-                activeDot={false}
-              />
-            );
-          })}
+          {/* recharts sets up the axes' scales only for an axis with a series on it: one
+              that draws nothing. */}
+          <Line
+            dataKey={one}
+            stroke="none"
+            dot={false}
+            activeDot={false}
+            legendType="none"
+            tooltipType="none"
+            isAnimationActive={false}
+          />
+          <StackedAreas
+            points={points}
+            series={stacks}
+            x={pointX}
+            value={shareOf}
+            expand
+            fillOpacity={0.9}
+            strokeWidth={0.5}
+            className="mix-areas"
+          />
           <NoteLines notes={props.notes} />
-        </AreaChart>
+        </ComposedChart>
       </ResponsiveContainer>
     </div>
   );

@@ -38,7 +38,7 @@ function rgb(hex: string): string {
 /** Each category's area fill in one multiple, by the area's name. */
 async function fills(p: Page, group: string): Promise<Record<string, string>> {
   const pairs = await multiple(p, group)
-    .locator('path.recharts-area-area')
+    .locator('path.stacked-area')
     .evaluateAll((ps) =>
       ps.map((e) => [e.getAttribute('name') ?? '', e.getAttribute('fill') ?? '']),
     );
