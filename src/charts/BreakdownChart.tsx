@@ -1,68 +1,144 @@
 /** Signups per bucket stacked by segment value (top 8 plus Other), as step areas. */
-import {
-  Area,
-  AreaChart,
-  Legend,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { memo, useMemo } from 'react';
+import { ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { HorizontalGrid } from './grid.tsx';
-import { memo } from 'react';
+import { SwatchLegend } from './legend.tsx';
+import { StackedAreas, niceCeiling } from './stacked-areas.tsx';
 import { formatAxis, formatBucket, formatCount } from '../format/format.ts';
-import { LegendText, shortLabel } from '../tables/LongText.tsx';
+import { LongText, shortLabel } from '../tables/LongText.tsx';
 import { colorAt } from './palette.ts';
+
+type Bucket = Record<string, number | string>;
+
+interface Row {
+  i: number;
+  bucket: Bucket;
+  /** The stack's height: the y axis' domain. */
+  total: number;
+}
+
+/** Signups of a value in a bucket (absent: none). */
+const count = (b: Bucket, value: string) => Number(b[value] ?? 0);
+
+/** The values in the bucket under the pointer, top of the stack first, named by their start. */
+function BreakdownTooltip(props: {
+  active: boolean;
+  label: unknown;
+  rows: readonly Row[];
+  values: readonly string[];
+  granularity: 'hour' | 'day' | 'week' | 'month';
+}) {
+  const row = props.active ? props.rows[Math.round(Number(props.label))] : undefined;
+  if (!row) return null;
+  const shown = props.values
+    .map((v, j) => ({ v, j, n: count(row.bucket, v) }))
+    .filter((r) => r.n > 0)
+    .reverse();
+  return (
+    <div className="chart-tooltip series-tooltip breakdown-tooltip">
+      <p className="series-tooltip-title">
+        {formatBucket(String(row.bucket.bucket_start), props.granularity)}: {formatCount(row.total)}{' '}
+        signups
+      </p>
+      <ul>
+        {shown.map((r) => (
+          <li key={r.v}>
+            <span className="swatch" style={{ background: colorAt(r.j) }} aria-hidden="true" />
+            <LongText className="series-tooltip-name" text={r.v} />{' '}
+            <span className="series-tooltip-value">{formatCount(r.n)}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+const rowX = (r: Row) => r.i;
+const zero = () => 0;
 
 function BreakdownChartImpl({
   buckets,
   values,
   granularity,
 }: {
-  buckets: Record<string, number | string>[];
+  buckets: Bucket[];
   values: string[];
   granularity: 'hour' | 'day' | 'week' | 'month';
 }) {
-  const label = (v: unknown) => formatBucket(String(v), granularity);
+  const rows = useMemo<Row[]>(
+    () =>
+      buckets.map((bucket, i) => ({
+        i,
+        bucket,
+        total: values.reduce((sum, v) => sum + count(bucket, v), 0),
+      })),
+    [buckets, values],
+  );
+  const max = rows.reduce((m, r) => Math.max(m, r.total), 0);
+  const items = useMemo(
+    () => values.map((v, i) => ({ key: v, label: v, color: colorAt(i) })),
+    [values],
+  );
+  // recharts writes the name on the path (and so into exports): the short label.
+  const stacks = useMemo(() => items.map((s) => ({ ...s, name: shortLabel(s.label) })), [items]);
+  const value = useMemo(
+    () => (r: Row, j: number) => count(r.bucket, values[j] as string),
+    [values],
+  );
+  const label = (v: unknown) => {
+    const b = rows[Math.round(Number(v))]?.bucket;
+    return b ? formatBucket(String(b.bucket_start), granularity) : '';
+  };
   return (
     <ResponsiveContainer width="100%" height={280}>
-      <AreaChart data={buckets} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
+      <ComposedChart data={rows} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
         <HorizontalGrid />
         <XAxis
-          dataKey="bucket_start"
+          dataKey="i"
+          type="number"
+          domain={[-0.5, Math.max(0, rows.length - 1) + 0.5]}
+          allowDecimals={false}
           minTickGap={24}
           tick={{ fontSize: 12 }}
           tickFormatter={label}
         />
-        <YAxis tick={{ fontSize: 12 }} tickFormatter={(v: number) => formatAxis(v)} />
-        <Tooltip
-          labelFormatter={label}
-          // Segment values can be very long: the tooltip names them by their start.
-          formatter={(v, name) => [formatCount(Number(v)), shortLabel(String(name))]}
-          wrapperClassName="chart-tooltip"
-          separator=": "
+        <YAxis
+          domain={[0, niceCeiling(max)]}
+          tick={{ fontSize: 12 }}
+          tickFormatter={(v: number) => formatAxis(v)}
         />
-        <Legend
-          formatter={(v, entry) => (
-            <LegendText text={typeof entry.dataKey === 'string' ? entry.dataKey : String(v)} />
+        {/* recharts sets up an axis' scale only with a series on it: one that draws nothing. */}
+        <Line
+          dataKey={zero}
+          stroke="none"
+          dot={false}
+          activeDot={false}
+          legendType="none"
+          tooltipType="none"
+          isAnimationActive={false}
+        />
+        <Tooltip
+          content={({ active, label: at }) => (
+            <BreakdownTooltip
+              active={active}
+              label={at}
+              rows={rows}
+              values={values}
+              granularity={granularity}
+            />
           )}
         />
-        {values.map((v, i) => (
-          // Stacked step areas: one path per value keeps the main thread's render short.
-          <Area
-            key={v}
-            // recharts writes the name on the path (and so into exports): the short label.
-            name={shortLabel(v)}
-            type="step"
-            dataKey={v}
-            stackId="s"
-            stroke={colorAt(i)}
-            fill={colorAt(i)}
-            fillOpacity={0.85}
-            isAnimationActive={false}
-          />
-        ))}
-      </AreaChart>
+        <Legend content={() => <SwatchLegend items={items} />} />
+        <StackedAreas
+          points={rows}
+          series={stacks}
+          x={rowX}
+          value={value}
+          step
+          fillOpacity={0.85}
+          className="breakdown-areas"
+        />
+      </ComposedChart>
     </ResponsiveContainer>
   );
 }

@@ -31,7 +31,7 @@ function tooWide(page: Page): Promise<string[]> {
     const vw = document.documentElement.clientWidth;
     const out: string[] = [];
     const boxes = document.querySelectorAll(
-      'table, .panel, figure, fieldset, section, ul, details, .notice, .recharts-default-tooltip, .mix-tooltip',
+      'table, .panel, figure, fieldset, section, ul, details, .notice, .recharts-default-tooltip, .series-tooltip',
     );
     for (const el of boxes) {
       const r = el.getBoundingClientRect();
@@ -157,7 +157,7 @@ describe('long text from the data', () => {
     const tooltip = await hoverUntil(
       page,
       breakdown,
-      breakdown.locator('.recharts-default-tooltip'),
+      breakdown.locator('.breakdown-tooltip'),
       'Campaign',
     );
     expect((await tooltip.boundingBox())!.width).toBeLessThanOrEqual(400);
