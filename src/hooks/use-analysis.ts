@@ -6,7 +6,9 @@
  */
 import { useMemo } from 'react';
 import { wholeData } from '../metrics/analysis.ts';
-import { loadContext } from '../metrics/context.ts';
+import { contextOf, loadData } from '../metrics/context.ts';
+import type { LoadedData } from '../metrics/context.ts';
+import type { Engine } from '../db/engine.ts';
 import { coverageOf, groupSpans } from '../metrics/frame.ts';
 import type { GroupSpans } from '../metrics/frame.ts';
 import { labelToUtcMs } from '../metrics/labels.ts';
@@ -20,21 +22,36 @@ import { withCubes } from './cube-session.ts';
 import { useQuery } from './use-query.ts';
 import type { QueryResult } from './use-query.ts';
 
+/**
+ * The loaded data's range and columns, asked once per engine and data version: a filter or a
+ * date range does not change them, and asking again put five round trips to the worker (one
+ * of them a min/max over every post, 50-130 ms at scale 50) before every filtered redraw.
+ */
+const loaded = new WeakMap<Engine, { version: number; data: Promise<LoadedData | null> }>();
+export function loadedData(engine: Engine, version: number): Promise<LoadedData | null> {
+  const known = loaded.get(engine);
+  if (known && known.version === version) return known.data;
+  const data = loadData(engine);
+  loaded.set(engine, { version, data });
+  // A failure is not kept: the next ask tries again.
+  data.catch(() => {
+    if (loaded.get(engine)?.data === data) loaded.delete(engine);
+  });
+  return data;
+}
+
 /** The query context for the loaded data and the state's zone and filters. */
 export function useQueryContext(state: ViewState, version: number) {
   const key = `ctx:${version}:${state.tz}:${state.from}:${state.to}:${JSON.stringify(state.filters)}`;
   return useQuery(
     key,
     async (engine) => {
-      const ctx = await loadContext(engine, state.tz, {
-        from: state.from,
-        to: state.to,
-        segments: state.filters,
-      });
-      if (!ctx) return null;
+      const data = await loadedData(engine, version);
+      if (!data) return null;
       // Filters naming columns the data does not have are dropped here, not sent to SQL.
-      const segments = state.filters.filter((f) => ctx.schema[f.table].includes(f.column));
-      return { ...ctx, cubes: null, filters: { ...ctx.filters, segments } };
+      const segments = state.filters.filter((f) => data.schema[f.table].includes(f.column));
+      // Pre-aggregates are looked up by each query (cube-session.ts).
+      return contextOf(engine, data, state.tz, { from: state.from, to: state.to, segments }, null);
     },
     version > 0,
   );

@@ -50,24 +50,50 @@ function withinData(filters: Filters, range: DataRange, tz: string): Filters {
   };
 }
 
-export async function loadContext(
-  engine: Engine,
-  tz: string,
-  filters: Filters = {},
-): Promise<QueryContext | null> {
+/** What the context takes from the loaded tables: the same for every zone and filter. */
+export interface LoadedData {
+  range: DataRange;
+  /** Rows with implausible timestamps lie outside `range`. */
+  leftOut: boolean;
+  schema: QueryContext['schema'];
+}
+
+/** The loaded data's range and segment columns, or null when no plausible row is loaded. */
+export async function loadData(engine: Engine): Promise<LoadedData | null> {
   const data = await plausibleDataRange(engine);
   if (!data) return null;
   const schema = {
     signups: await segmentColumns(engine, 'signups'),
     posts: await segmentColumns(engine, 'posts'),
   };
+  return { ...data, schema };
+}
+
+/** The context of loaded data for a zone, filters and pre-aggregates. */
+export function contextOf(
+  engine: Engine,
+  data: LoadedData,
+  tz: string,
+  filters: Filters,
+  cubes: QueryContext['cubes'],
+): QueryContext {
   return {
     tz,
     range: data.range,
     filters: data.leftOut ? withinData(filters, data.range, tz) : filters,
-    schema,
-    cubes: await loadCubeSet(engine),
+    schema: data.schema,
+    cubes,
     dialect: engine.dialect,
     localSignups: engine.database ? `${chIdent(engine.database)}.signups_local` : 'signups_local',
   };
+}
+
+export async function loadContext(
+  engine: Engine,
+  tz: string,
+  filters: Filters = {},
+): Promise<QueryContext | null> {
+  const data = await loadData(engine);
+  if (!data) return null;
+  return contextOf(engine, data, tz, filters, await loadCubeSet(engine));
 }
