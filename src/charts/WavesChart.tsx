@@ -291,9 +291,11 @@ function WavesChartImpl(props: WavesChartProps) {
   );
   return (
     <div className="waves-chart">
-      {/* The chart, then its overview, each in a task of its own (use-stage.tsx). */}
+      {/* The chart, then its overview, each in a task of its own after the view around
+          them (use-stage.tsx). */}
       <StagedList
         stageKey={series}
+        after={1}
         items={[
           { key: 'main', node: main, height: 340 },
           { key: 'overview', node: overviewChart, height: 64 },

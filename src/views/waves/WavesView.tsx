@@ -269,10 +269,10 @@ export function WavesView(props: ViewProps) {
             notes={state.annotations}
           />
         </ChartFrame>
-        {/* After the chart and its overview, in a task of its own (use-stage.tsx). */}
+        {/* After the view, the chart and its overview, in a task of its own (use-stage.tsx). */}
         <StagedList
           stageKey={chart.mine.data?.points}
-          after={2}
+          after={3}
           items={[
             {
               key: 'waves-table',
