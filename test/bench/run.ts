@@ -19,6 +19,7 @@ import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeSample } from '../../data/generate.ts';
+import { median } from '../../src/metrics/stats.ts';
 import { benchBrowser } from './browser-bench.ts';
 import { ROLES } from './roles.ts';
 import { clickhouseBinary, startCluster } from '../clickhouse/cluster.ts';
@@ -60,15 +61,6 @@ function timeProcess(cmd: string, argv: string[]): number {
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed: ${r.stderr}`);
   return ms;
 }
-
-/** The median of `xs`. */
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 /** Whole processes, `runs` rounds of the three in turn (so drifts of the machine hit all three). */
 function benchNode(files: string[], runs: number) {
