@@ -1,11 +1,11 @@
 /** Signups per bucket stacked by segment value (top 8 plus Other), as step areas. */
 import { memo, useMemo } from 'react';
-import { ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ComposedChart, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { HorizontalGrid } from './grid.tsx';
 import { SwatchLegend } from './legend.tsx';
-import { StackedAreas, niceCeiling } from './stacked-areas.tsx';
+import { ScaleAnchor, StackedAreas, niceCeiling } from './stacked-areas.tsx';
 import { formatAxis, formatBucket, formatCount } from '../format/format.ts';
-import { LongText, shortLabel } from '../tables/LongText.tsx';
+import { LongText } from '../tables/LongText.tsx';
 import { colorAt } from './palette.ts';
 
 type Bucket = Record<string, number | string>;
@@ -54,7 +54,6 @@ function BreakdownTooltip(props: {
 }
 
 const rowX = (r: Row) => r.i;
-const zero = () => 0;
 
 function BreakdownChartImpl({
   buckets,
@@ -79,8 +78,6 @@ function BreakdownChartImpl({
     () => values.map((v, i) => ({ key: v, label: v, color: colorAt(i) })),
     [values],
   );
-  // recharts writes the name on the path (and so into exports): the short label.
-  const stacks = useMemo(() => items.map((s) => ({ ...s, name: shortLabel(s.label) })), [items]);
   const value = useMemo(
     () => (r: Row, j: number) => count(r.bucket, values[j] as string),
     [values],
@@ -107,16 +104,7 @@ function BreakdownChartImpl({
           tick={{ fontSize: 12 }}
           tickFormatter={(v: number) => formatAxis(v)}
         />
-        {/* recharts sets up an axis' scale only with a series on it: one that draws nothing. */}
-        <Line
-          dataKey={zero}
-          stroke="none"
-          dot={false}
-          activeDot={false}
-          legendType="none"
-          tooltipType="none"
-          isAnimationActive={false}
-        />
+        <ScaleAnchor />
         <Tooltip
           content={({ active, label: at }) => (
             <BreakdownTooltip
@@ -131,7 +119,7 @@ function BreakdownChartImpl({
         <Legend content={() => <SwatchLegend items={items} />} />
         <StackedAreas
           points={rows}
-          series={stacks}
+          series={items}
           x={rowX}
           value={value}
           step

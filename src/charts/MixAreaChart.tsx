@@ -9,16 +9,16 @@
  * the SVG/PNG export finds recharts' legend items and draws them into the file.
  */
 import { memo, useMemo } from 'react';
-import { ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ComposedChart, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { HorizontalGrid } from './grid.tsx';
-import { StackedAreas } from './stacked-areas.tsx';
+import { ScaleAnchor, StackedAreas } from './stacked-areas.tsx';
 import { SwatchLegend } from './legend.tsx';
 import { formatCount, formatPercent } from '../format/format.ts';
 import { NoteLines } from './frame-layer.tsx';
 import type { NoteSpec } from './frame-layer.tsx';
 import { pointLabel, pointTick } from './mix-buckets.ts';
 import type { MixAxis, MixPoint, MixSeries } from './mix-buckets.ts';
-import { LongText, shortLabel } from '../tables/LongText.tsx';
+import { LongText } from '../tables/LongText.tsx';
 
 export interface MixAreaChartProps {
   axis: MixAxis;
@@ -85,7 +85,6 @@ function MixTooltip(props: {
 }
 
 const pointX = (p: MixPoint) => p.x;
-const one = () => 1;
 const shareOf = (p: MixPoint, j: number) => p.shares[j] ?? 0;
 
 function MixAreaChartImpl(props: MixAreaChartProps) {
@@ -95,10 +94,6 @@ function MixAreaChartImpl(props: MixAreaChartProps) {
   const legendItems = useMemo(
     () => series.map((s) => ({ key: s.key, label: s.label, color: colorOf(s.category) })),
     [series, colorOf],
-  );
-  const stacks = useMemo(
-    () => legendItems.map((s) => ({ ...s, name: shortLabel(s.label) })),
-    [legendItems],
   );
   const tick = (v: number) => pointTick(axis, v);
   return (
@@ -148,20 +143,10 @@ function MixAreaChartImpl(props: MixAreaChartProps) {
             // clips it from the screen; the export measures and draws it).
             wrapperStyle={{ top: '100%', left: 0, height: 0 }}
           />
-          {/* recharts sets up the axes' scales only for an axis with a series on it: one
-              that draws nothing. */}
-          <Line
-            dataKey={one}
-            stroke="none"
-            dot={false}
-            activeDot={false}
-            legendType="none"
-            tooltipType="none"
-            isAnimationActive={false}
-          />
+          <ScaleAnchor />
           <StackedAreas
             points={points}
-            series={stacks}
+            series={legendItems}
             x={pointX}
             value={shareOf}
             expand

@@ -5,18 +5,34 @@
  * series is one `<path>`, bottom-up in the order given, and the chart around it keeps its axes,
  * grid, tooltip (which reads the chart's own rows) and legend.
  */
-import { useXAxisScale, useYAxisScale } from 'recharts';
+import { Line, useXAxisScale, useYAxisScale } from 'recharts';
+import { shortLabel } from '../tables/LongText.tsx';
+import type { LegendItem } from './legend.tsx';
 
-export interface StackSeries {
-  key: string;
-  /** Written on the path, as recharts does (exports and tests read it). */
-  name: string;
-  color: string;
+const zero = () => 0;
+
+/**
+ * A series that draws nothing: recharts sets up an axis' scale only with a series on it, and the
+ * chart's own series are drawn by StackedAreas.
+ */
+export function ScaleAnchor() {
+  return (
+    <Line
+      dataKey={zero}
+      stroke="none"
+      dot={false}
+      activeDot={false}
+      legendType="none"
+      tooltipType="none"
+      isAnimationActive={false}
+    />
+  );
 }
 
 export interface StackedAreasProps<P> {
   points: readonly P[];
-  series: readonly StackSeries[];
+  /** Bottom-up; each path is named by the label's start, as recharts did (exports read it). */
+  series: readonly LegendItem[];
   /** The point's place on the x axis. */
   x: (point: P) => number;
   /** Series `j`'s value at the point. */
@@ -119,7 +135,7 @@ export function StackedAreas<P>(props: StackedAreasProps<P>) {
       {props.series.map((s, j) => (
         <path
           key={s.key}
-          name={s.name}
+          name={shortLabel(s.label)}
           className="stacked-area"
           d={paths[j]}
           fill={s.color}
