@@ -2,10 +2,9 @@
 import { memo, useMemo } from 'react';
 import { ComposedChart, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { HorizontalGrid } from './grid.tsx';
-import { SwatchLegend } from './legend.tsx';
+import { SeriesTooltip, SwatchLegend } from './legend.tsx';
 import { ScaleAnchor, StackedAreas, niceCeiling } from './stacked-areas.tsx';
 import { formatAxis, formatBucket, formatCount } from '../format/format.ts';
-import { LongText } from '../tables/LongText.tsx';
 import { colorAt } from './palette.ts';
 
 type Bucket = Record<string, number | string>;
@@ -30,26 +29,17 @@ function BreakdownTooltip(props: {
 }) {
   const row = props.active ? props.rows[Math.round(Number(props.label))] : undefined;
   if (!row) return null;
-  const shown = props.values
-    .map((v, j) => ({ v, j, n: count(row.bucket, v) }))
-    .filter((r) => r.n > 0)
-    .reverse();
+  const rows = props.values
+    .map((v, j) => ({ key: v, label: v, color: colorAt(j), value: count(row.bucket, v) }))
+    .filter((r) => r.value > 0)
+    .reverse()
+    .map((r) => ({ ...r, value: formatCount(r.value) }));
   return (
-    <div className="chart-tooltip series-tooltip breakdown-tooltip">
-      <p className="series-tooltip-title">
-        {formatBucket(String(row.bucket.bucket_start), props.granularity)}: {formatCount(row.total)}{' '}
-        signups
-      </p>
-      <ul>
-        {shown.map((r) => (
-          <li key={r.v}>
-            <span className="swatch" style={{ background: colorAt(r.j) }} aria-hidden="true" />
-            <LongText className="series-tooltip-name" text={r.v} />{' '}
-            <span className="series-tooltip-value">{formatCount(r.n)}</span>
-          </li>
-        ))}
-      </ul>
-    </div>
+    <SeriesTooltip
+      className="breakdown-tooltip"
+      title={`${formatBucket(String(row.bucket.bucket_start), props.granularity)}: ${formatCount(row.total)} signups`}
+      rows={rows}
+    />
   );
 }
 

@@ -12,13 +12,12 @@ import { memo, useMemo } from 'react';
 import { ComposedChart, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { HorizontalGrid } from './grid.tsx';
 import { ScaleAnchor, StackedAreas } from './stacked-areas.tsx';
-import { SwatchLegend } from './legend.tsx';
+import { SeriesTooltip, SwatchLegend } from './legend.tsx';
 import { formatCount, formatPercent } from '../format/format.ts';
 import { NoteLines } from './frame-layer.tsx';
 import type { NoteSpec } from './frame-layer.tsx';
 import { pointLabel, pointTick } from './mix-buckets.ts';
 import type { MixAxis, MixPoint, MixSeries } from './mix-buckets.ts';
-import { LongText } from '../tables/LongText.tsx';
 
 export interface MixAreaChartProps {
   axis: MixAxis;
@@ -55,32 +54,20 @@ function MixTooltip(props: {
   const shown = rows.slice(0, TOOLTIP_ROWS);
   const hidden = rows.slice(TOOLTIP_ROWS);
   return (
-    <div className="chart-tooltip series-tooltip mix-tooltip">
-      <p className="series-tooltip-title">
-        {pointLabel(props.axis, p.x)}: {formatCount(p.posts)} posts by {props.groupLabel}
-      </p>
-      <ul>
-        {shown.map((r) => (
-          <li key={r.s.key}>
-            <span
-              className="swatch"
-              style={{ background: props.colorOf(r.s.category) }}
-              aria-hidden="true"
-            />
-            <LongText className="series-tooltip-name" text={r.s.label} />{' '}
-            <span className="series-tooltip-value">
-              {formatPercent(r.share)} ({formatCount(r.posts)})
-            </span>
-          </li>
-        ))}
-        {hidden.length > 0 && (
-          <li className="muted">
-            {hidden.length} more: {formatPercent(hidden.reduce((sum, r) => sum + r.share, 0))} (
-            {formatCount(hidden.reduce((sum, r) => sum + r.posts, 0))})
-          </li>
-        )}
-      </ul>
-    </div>
+    <SeriesTooltip
+      className="mix-tooltip"
+      title={`${pointLabel(props.axis, p.x)}: ${formatCount(p.posts)} posts by ${props.groupLabel}`}
+      rows={shown.map((r) => ({
+        key: r.s.key,
+        label: r.s.label,
+        color: props.colorOf(r.s.category),
+        value: `${formatPercent(r.share)} (${formatCount(r.posts)})`,
+      }))}
+      footer={
+        hidden.length > 0 &&
+        `${hidden.length} more: ${formatPercent(hidden.reduce((sum, r) => sum + r.share, 0))} (${formatCount(hidden.reduce((sum, r) => sum + r.posts, 0))})`
+      }
+    />
   );
 }
 

@@ -1,9 +1,10 @@
 /**
- * A legend for charts that draw their own series (stacked-areas.tsx), in recharts' markup: the
- * SVG/PNG export (share/chart-export.ts) finds `.recharts-legend-item` and its text, and
- * redraws them into the file.
+ * Keys for charts that draw their own series (stacked-areas.tsx): a legend in recharts' markup
+ * (the SVG/PNG export, share/chart-export.ts, finds `.recharts-legend-item` and its text and
+ * redraws them into the file), and a tooltip listing series with their swatches.
  */
-import { LegendText } from '../tables/LongText.tsx';
+import type { ReactNode } from 'react';
+import { LegendText, LongText } from '../tables/LongText.tsx';
 
 export interface LegendItem {
   key: string;
@@ -34,5 +35,30 @@ export function SwatchLegend(props: {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** A tooltip: a title, then a swatch, the name (cut, whole on hover) and a value per series. */
+export function SeriesTooltip(props: {
+  className: string;
+  title: ReactNode;
+  rows: readonly (LegendItem & { value: ReactNode })[];
+  /** A last line after the rows (what they leave out). */
+  footer?: ReactNode;
+}) {
+  return (
+    <div className={`chart-tooltip series-tooltip ${props.className}`}>
+      <p className="series-tooltip-title">{props.title}</p>
+      <ul>
+        {props.rows.map((r) => (
+          <li key={r.key}>
+            <span className="swatch" style={{ background: r.color }} aria-hidden="true" />
+            <LongText className="series-tooltip-name" text={r.label} />{' '}
+            <span className="series-tooltip-value">{r.value}</span>
+          </li>
+        ))}
+        {props.footer && <li className="muted">{props.footer}</li>}
+      </ul>
+    </div>
   );
 }
