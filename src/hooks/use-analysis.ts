@@ -20,6 +20,7 @@ import type { Coverage, WaveResult } from '../metrics/waves.ts';
 import type { ViewState } from '../state/view-state.ts';
 import { withCubes } from './cube-session.ts';
 import { useQuery } from './use-query.ts';
+import { useSettled } from './use-settled.ts';
 import type { QueryResult } from './use-query.ts';
 
 /**
@@ -150,9 +151,13 @@ export function useFrame(ctx: QueryContext, state: ViewState): FrameInForce {
   const { all, mine } = useSeriesPair(ctx, g, 'signups', null);
   const filtered = hasSegments(ctx);
   const inSegment = filtered && state.detectInSegment;
-  const { frame, view, coverage } = useMemo(
-    () => frameAndView(all.data, mine.data, filtered, inSegment, settings, g, ctx),
-    [all.data, mine.data, filtered, inSegment, settings, g, ctx],
+  // A new context (a date range) recomputes the frame: the same frame keeps its objects.
+  const { frame, view, coverage } = useSettled(
+    useMemo(
+      () => frameAndView(all.data, mine.data, filtered, inSegment, settings, g, ctx),
+      [all.data, mine.data, filtered, inSegment, settings, g, ctx],
+    ),
+    true,
   );
   const start = surgeStart(frame, state.surgeStart);
   const surgeUtcMs = useMemo(
@@ -192,12 +197,15 @@ export function useChartSeries(ctx: QueryContext, state: ViewState, f: FrameInFo
   const pair = useSeriesPair(ctx, state.granularity, kind, f.surgeUtcMs, other);
   const filtered = hasSegments(ctx);
   const g = state.granularity;
-  const { frame, view, coverage } = useMemo(
-    () =>
-      other
-        ? frameAndView(pair.all.data, pair.mine.data, filtered, f.inSegment, f.settings, g, ctx)
-        : { frame: null, view: null, coverage: null },
-    [other, pair.all.data, pair.mine.data, filtered, f.inSegment, f.settings, g, ctx],
+  const { frame, view, coverage } = useSettled(
+    useMemo(
+      () =>
+        other
+          ? frameAndView(pair.all.data, pair.mine.data, filtered, f.inSegment, f.settings, g, ctx)
+          : { frame: null, view: null, coverage: null },
+      [other, pair.all.data, pair.mine.data, filtered, f.inSegment, f.settings, g, ctx],
+    ),
+    true,
   );
   if (!other)
     return { kind, all: f.all, mine: f.mine, frame: f.frame, view: f.view, coverage: f.coverage };

@@ -75,6 +75,27 @@ const ticks = (p: Page) =>
 const bars = (p: Page) =>
   wavesChart(p).locator('[data-export="main"] .series-bar .series-bar-rect').count();
 
+/**
+ * Start counting the drawings the charts under `selector` pass through: each change to their
+ * SVG that leaves it different from before counts once. Read with `drawings`.
+ */
+const watchDrawings = (p: Page, selector: string) =>
+  p.evaluate(`(() => {
+    const w = window;
+    w.__drawObserver?.disconnect();
+    w.__drawings = 0;
+    const el = document.querySelector(${JSON.stringify(selector)});
+    const svg = () => [...el.querySelectorAll('svg.recharts-surface')].map((s) => s.outerHTML).join('');
+    let last = svg();
+    w.__drawObserver = new MutationObserver(() => {
+      const now = svg();
+      if (now !== last) { w.__drawings++; last = now; }
+    });
+    w.__drawObserver.observe(el, { subtree: true, childList: true, attributes: true, characterData: true });
+  })()`);
+const drawings = (p: Page) =>
+  p.evaluate(() => (window as unknown as { __drawings: number }).__drawings);
+
 /** Type into a labelled text field key by key (it validates as typed), then leave it. */
 async function typeInto(p: Page, label: string, value: string) {
   const field = control(p, label);
@@ -326,6 +347,35 @@ describe('exploring the sample', () => {
 
   // Known app bug: the zoomed axis runs to the range's end + half a bucket, and its last tick is
   // labelled with the bucket after the range (src/charts/WavesChart.tsx `label`, Math.round).
+  it('draws each chart once per input, with the data for it, never a half-new one', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'));
+    await loadSample(page);
+    await showView(page, 'Waves');
+    // A new granularity: the main chart changes once, straight to week buckets (it used to
+    // draw the day series on a week axis first, then the week series).
+    await watchDrawings(page, 'figure[aria-label^="Signups over time"] [data-export="main"]');
+    await control(page, 'Granularity').selectOption('week');
+    await showView(page, 'Waves', false);
+    expect(await drawings(page)).toBe(1);
+    expect((await ticks(page)).find((t) => t !== '')).toMatch(/^week of /);
+    // The content mix: three multiples, each drawn once (there were five drawings).
+    await showView(page, 'Content mix');
+    await watchDrawings(page, '.mix-multiples');
+    await control(page, 'Granularity').selectOption('day');
+    await showView(page, 'Content mix', false);
+    expect(await drawings(page)).toBe(3);
+    // Curves by a column: drawn once with its averages (they were first drawn without them).
+    await showView(page, 'Retention');
+    await watchDrawings(page, 'figure[aria-label^="Retention by"]');
+    await page.getByRole('combobox', { name: 'Curves by' }).selectOption('country');
+    await showView(page, 'Retention', false);
+    expect(await drawings(page)).toBe(1);
+    await expect
+      .poll(() => page.locator('figure[aria-label^="Retention by"]').getAttribute('aria-label'))
+      .toMatch(/by country: .*\b(US|CN|GB|CA)\b/);
+    expect(errors).toEqual([]);
+  });
+
   it('labels the zoomed Waves axis with dates inside the range only', async () => {
     const { page, errors } = await openPage(
       browser,

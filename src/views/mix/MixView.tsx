@@ -7,6 +7,7 @@
  */
 import { ViewControls } from '../../components/ViewControls.tsx';
 import { StagedList } from '../../hooks/use-stage.tsx';
+import { sameFields, useSettled } from '../../hooks/use-settled.ts';
 import { useMemo } from 'react';
 import { useFrame } from '../../hooks/use-analysis.ts';
 import { driftFromMix, topMovers } from '../../metrics/drift.ts';
@@ -72,14 +73,18 @@ export function MixView(props: ViewProps) {
   }, [baseline.data, surge.data, ranked]);
   const known = useMemo(() => new Set(ranked), [ranked]);
   const fromState = state.mixCategories;
-  const chosen = useMemo(() => {
-    const raw = fromState ?? defaults;
-    if (!raw || !ranking.result.data) return null;
-    return inRankOrder(
-      raw.filter((c) => known.has(c)),
-      ranked,
-    );
-  }, [fromState, defaults, known, ranked, ranking.result.data]);
+  // The same categories keep their array: new windows with the same defaults redraw nothing.
+  const chosen = useSettled(
+    useMemo(() => {
+      const raw = fromState ?? defaults;
+      if (!raw || !ranking.result.data) return null;
+      return inRankOrder(
+        raw.filter((c) => known.has(c)),
+        ranked,
+      );
+    }, [fromState, defaults, known, ranked, ranking.result.data]),
+    true,
+  );
   const unknown = fromState ? fromState.filter((c) => !known.has(c)).length : 0;
 
   const axis = useMemo(() => (mix.data ? mixAxis(mix.data.rows, mix.data.g) : null), [mix.data]);
@@ -136,6 +141,9 @@ export function MixView(props: ViewProps) {
     mix.isLoading ||
     ranking.result.isLoading ||
     (fromState === null && (baseline.isLoading || surge.isLoading));
+  // The multiples draw once per input, when the mix and the categories for it are both in.
+  const shown = useSettled({ pivot, axis, notes }, !loadingMix, sameFields);
+  const { pivot: drawnPivot, axis: drawnAxis } = shown;
   const mixError = frame.all.error ?? frame.mine.error ?? mix.error ?? ranking.result.error ?? null;
   const defaultsError = fromState === null ? (baseline.error ?? surge.error) : null;
   const surgeSource = `${state.tz}, ${state.surgeStart ? 'set by hand' : "the first wave's start"}${frame.inSegment ? ', detected in this segment' : ''}`;
@@ -229,24 +237,24 @@ export function MixView(props: ViewProps) {
         empty={rows?.length === 0}
         emptyText="No posts match these filters."
       >
-        {pivot && axis && (
+        {drawnPivot && drawnAxis && (
           <>
-            <MixLegend series={pivot.series} colorOf={colorOf} />
+            <MixLegend series={drawnPivot.series} colorOf={colorOf} />
             <div className="mix-multiples" data-columns={groups.length}>
               {/* The multiples, then the drift chart, draw one per task (use-stage.tsx). */}
               <StagedList
-                stageKey={pivot}
+                stageKey={drawnPivot}
                 height={300}
                 items={groups.map((grp) => ({
                   key: grp,
                   node: (
                     <MixMultiple
                       group={grp}
-                      axis={axis}
-                      points={pivot.groups[grp]}
-                      series={pivot.series}
+                      axis={drawnAxis}
+                      points={drawnPivot.groups[grp]}
+                      series={drawnPivot.series}
                       colorOf={colorOf}
-                      notes={notes}
+                      notes={shown.notes}
                       filters={filtersFor(grp)}
                       busy={loadingMix}
                     />
@@ -311,7 +319,7 @@ export function MixView(props: ViewProps) {
             table={driftData}
           >
             <StagedList
-              stageKey={pivot}
+              stageKey={drawnPivot}
               after={groups.length}
               height={260}
               items={[

@@ -13,6 +13,7 @@ import { curvesTable } from '../../charts/chart-data.ts';
 import { averageSeries, cohortSeries } from '../../charts/retention-curves-data.ts';
 import { ctxKey, useFrame } from '../../hooks/use-analysis.ts';
 import { useQuery } from '../../hooks/use-query.ts';
+import { sameFields, useSettled } from '../../hooks/use-settled.ts';
 import { bucketOfInstant, labelToUtcMs } from '../../metrics/labels.ts';
 import type { CohortGranularity } from '../../metrics/params.ts';
 import { curves, retention } from '../../metrics/retention.ts';
@@ -124,6 +125,8 @@ export function RetentionView(props: ViewProps) {
     triangle.error ?? groups.error ?? values.error ?? frame.all.error ?? frame.mine.error;
   const busy =
     preparing || triangle.isLoading || groups.isLoading || values.isLoading || frame.pending;
+  // The curves draw once per input, when the averages and the cohorts for it are both in.
+  const drawn = useSettled({ series, granularity: curvesG }, !busy, sameFields);
   const filters = `${describeFilters(state)} · Curves by: ${by}`;
   const preparingText = `Preparing retention for ${g} cohorts (once per zone)…`;
 
@@ -235,7 +238,7 @@ export function RetentionView(props: ViewProps) {
                 busy={busy}
                 table={curvesData}
               >
-                <RetentionCurves series={series} granularity={curvesG} />
+                <RetentionCurves {...drawn} />
               </ChartFrame>
               {averages && (
                 <CurveTable

@@ -3,6 +3,7 @@ import { ViewControls } from '../../components/ViewControls.tsx';
 import { useCallback, useMemo } from 'react';
 import type { ColumnDef } from '@tanstack/react-table';
 import { SERIES_LABELS } from '../../metrics/series.ts';
+import type { SeriesPoint } from '../../metrics/series.ts';
 import {
   attributionSql,
   breakdown,
@@ -22,6 +23,7 @@ import { DataTable } from '../../tables/DataTable.tsx';
 import { LongText } from '../../tables/LongText.tsx';
 import { useQuery } from '../../hooks/use-query.ts';
 import { StagedList } from '../../hooks/use-stage.tsx';
+import { sameFields, useSettled } from '../../hooks/use-settled.ts';
 import { ctxKey, useChartSeries, useFrame } from '../../hooks/use-analysis.ts';
 import { withCubes } from '../../hooks/cube-session.ts';
 import { Status } from '../Status.tsx';
@@ -38,6 +40,8 @@ import {
 } from '../../format/format.ts';
 
 type WaveRow = Wave & { index: number };
+
+const NO_POINTS: readonly SeriesPoint[] = [];
 
 function waveColumns(unit: string, g: ViewState['granularity']): ColumnDef<WaveRow, unknown>[] {
   const bucket = (c: { getValue: () => unknown }) => formatBucket(c.getValue() as string, g);
@@ -175,6 +179,21 @@ export function WavesView(props: ViewProps) {
     (from: string | null, to: string | null) => update({ from, to }, true),
     [update],
   );
+  // The chart draws once per input, when the series and the frame for it are both in.
+  const drawn = useSettled(
+    {
+      series: chart.mine.data?.points ?? NO_POINTS,
+      view: chart.view,
+      granularity: g,
+      unit,
+      from: state.from,
+      to: state.to,
+      selectedWave: chart.kind === 'signups' ? state.wave : null,
+      onSelectWave: selectWave,
+    },
+    !chart.mine.isLoading && !chart.all.isLoading && !frame.pending,
+    sameFields,
+  );
 
   return (
     <section aria-labelledby="waves-title" className="view">
@@ -256,18 +275,7 @@ export function WavesView(props: ViewProps) {
             )
           }
         >
-          <WavesChart
-            series={chart.mine.data?.points ?? []}
-            view={chart.view}
-            granularity={g}
-            unit={unit}
-            from={state.from}
-            to={state.to}
-            onRange={onRange}
-            selectedWave={chart.kind === 'signups' ? state.wave : null}
-            onSelectWave={selectWave}
-            notes={state.annotations}
-          />
+          <WavesChart {...drawn} onRange={onRange} notes={state.annotations} />
         </ChartFrame>
         {/* After the view, the chart and its overview, in a task of its own (use-stage.tsx). */}
         <StagedList
