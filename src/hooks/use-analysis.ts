@@ -21,6 +21,7 @@ import type { ViewState } from '../state/view-state.ts';
 import { withCubes } from './cube-session.ts';
 import { useQuery } from './use-query.ts';
 import { useSettled } from './use-settled.ts';
+import { onConnectionChange } from '../db/clickhouse-connection.ts';
 import type { QueryResult } from './use-query.ts';
 
 /**
@@ -34,11 +35,39 @@ export function loadedData(engine: Engine, version: number): Promise<LoadedData 
   if (known && known.version === version) return known.data;
   const data = loadData(engine);
   loaded.set(engine, { version, data });
-  // A failure is not kept: the next ask tries again.
-  data.catch(() => {
-    if (loaded.get(engine)?.data === data) loaded.delete(engine);
-  });
+  data.then(
+    (d) => {
+      if (d && loaded.get(engine)?.data === data) lastLoaded = { engine, version, data: d };
+    },
+    // A failure is not kept: the next ask tries again.
+    () => {
+      if (loaded.get(engine)?.data === data) loaded.delete(engine);
+    },
+  );
   return data;
+}
+
+/**
+ * The data last read, with its engine and version. A filter or a date range then builds its
+ * context in the render that takes the input (`contextNow`), so the view draws once with its
+ * new state instead of once with the old context and again when the new one arrives.
+ */
+let lastLoaded: { engine: Engine; version: number; data: LoadedData } | null = null;
+onConnectionChange(() => {
+  lastLoaded = null;
+});
+
+/** Filters naming columns the data does not have are dropped here, not sent to SQL. */
+function stateContext(engine: Engine, data: LoadedData, state: ViewState): QueryContext {
+  const segments = state.filters.filter((f) => data.schema[f.table].includes(f.column));
+  // Pre-aggregates are looked up by each query (cube-session.ts).
+  return contextOf(engine, data, state.tz, { from: state.from, to: state.to, segments }, null);
+}
+
+/** The context for the state now, when this version's data has been read already. */
+export function contextNow(state: ViewState, version: number): QueryContext | null {
+  if (!lastLoaded || lastLoaded.version !== version) return null;
+  return stateContext(lastLoaded.engine, lastLoaded.data, state);
 }
 
 /** The query context for the loaded data and the state's zone and filters. */
@@ -48,13 +77,11 @@ export function useQueryContext(state: ViewState, version: number) {
     key,
     async (engine) => {
       const data = await loadedData(engine, version);
-      if (!data) return null;
-      // Filters naming columns the data does not have are dropped here, not sent to SQL.
-      const segments = state.filters.filter((f) => data.schema[f.table].includes(f.column));
-      // Pre-aggregates are looked up by each query (cube-session.ts).
-      return contextOf(engine, data, state.tz, { from: state.from, to: state.to, segments }, null);
+      return data && stateContext(engine, data, state);
     },
     version > 0,
+    false,
+    () => contextNow(state, version) ?? undefined,
   );
 }
 

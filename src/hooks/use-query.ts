@@ -77,6 +77,11 @@ export function isSnapshotOpen(): boolean {
 export const NOT_IN_SNAPSHOT =
   'This snapshot holds only the view it was made from; load the data to change it.';
 
+function remember(key: string, data: unknown): void {
+  if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value as string);
+  cache.set(key, data);
+}
+
 /** Forget cached results (new data was loaded). */
 export function clearQueryCache(): void {
   cache.clear();
@@ -94,9 +99,15 @@ export function useQuery<T>(
   run: (engine: Engine) => Promise<T>,
   enabled = true,
   untracked = false,
+  /** The result without asking the engine, when it is known at once (undefined: it is not). */
+  now?: () => T | undefined,
 ): QueryResult<T> {
   const [done, setDone] = useState<{ key: string; data?: T; error?: Error } | null>(null);
   const cached = frozen ? snapshotKey(key) : key;
+  if (enabled && now && !frozen && !cache.has(key)) {
+    const known = now();
+    if (known !== undefined) remember(key, known);
+  }
   useEffect(() => {
     if (!enabled) return;
     mounted.set(key, (mounted.get(key) ?? 0) + 1);
@@ -118,8 +129,7 @@ export function useQuery<T>(
         .then(run)
         .then((data) => {
           // Cached once, before the in-flight count drops, so "0 in flight" means "all cached".
-          if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value as string);
-          cache.set(key, data);
+          remember(key, data);
           return data;
         })
         .finally(() => {

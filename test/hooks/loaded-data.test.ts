@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/db/engine.ts';
-import { loadedData } from '../../src/hooks/use-analysis.ts';
+import { contextNow, loadedData } from '../../src/hooks/use-analysis.ts';
+import { DEFAULT_STATE } from '../../src/state/view-state.ts';
 import { contextOf, loadContext } from '../../src/metrics/context.ts';
 import { sampleEngine } from '../metrics/sample-engine.ts';
 
@@ -58,5 +59,31 @@ describe('loadedData', () => {
         const whole = await loadContext(engine, tz, f);
         expect(contextOf(engine, data!, tz, f, null)).toEqual({ ...whole, cubes: null });
       }
+  });
+
+  it('builds the context at once for the version read last, and only for it', async () => {
+    const state = {
+      ...DEFAULT_STATE,
+      tz: 'Asia/Shanghai',
+      from: '2025-01-10',
+      filters: [
+        { table: 'signups' as const, column: 'country', values: ['US'] },
+        { table: 'signups' as const, column: 'no_such_column', values: ['x'] },
+      ],
+    };
+    expect(contextNow(state, 11)).toBeNull();
+    const data = await loadedData(engine, 11);
+    const now = contextNow(state, 11);
+    // The column the data does not have is dropped, as the asked-for context drops it.
+    expect(now).toEqual(
+      contextOf(
+        engine,
+        data!,
+        'Asia/Shanghai',
+        { from: '2025-01-10', to: null, segments: [state.filters[0]!] },
+        null,
+      ),
+    );
+    expect(contextNow(state, 12)).toBeNull();
   });
 });
