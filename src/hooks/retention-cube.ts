@@ -114,12 +114,11 @@ export async function retentionContext(
  */
 async function prefetchRetention(
   engine: Engine,
-  tz: string,
+  bare: QueryContext,
   g: CohortGranularity,
   signal: AbortSignal,
 ): Promise<void> {
-  const bare = await loadContext(engine, tz);
-  if (!bare || signal.aborted) return;
+  const tz = bare.tz;
   const ctx = await withCubes(engine, bare);
   if (!missing(ctx.cubes, tz, g) || signal.aborted) return;
   await build(engine, ctx, g).catch(() => undefined);
@@ -145,9 +144,11 @@ export async function prefetchRetentionAhead(
   // Until stopRetentionBuilds aborts it, this is the signal every build started here runs with.
   const signal = stop.signal;
   try {
-    await prefetchRetention(engine, tz, g, signal);
+    const bare = await loadContext(engine, tz);
+    if (!bare || signal.aborted) return;
+    await prefetchRetention(engine, bare, g, signal);
     if (signal.aborted || posts > AHEAD_MAX_POSTS) return;
-    await prefetchRetention(engine, tz, g === 'month' ? 'week' : 'month', signal);
+    await prefetchRetention(engine, bare, g === 'month' ? 'week' : 'month', signal);
   } catch {
     // Work nobody waits for: the view builds what it needs when it is opened.
   }

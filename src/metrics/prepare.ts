@@ -94,6 +94,7 @@ export async function ensureRetentionCube(
   if (!ctx.cubes?.signups) return ctx;
   if (ctx.cubes.retention.some((r) => r.tz === ctx.tz && r.g === g)) return ctx;
   await buildRetentionCube(engine, ctx, g, ctx.cubes.posts?.boundaries ?? [], options);
-  const next = await loadContext(engine, ctx.tz, ctx.filters);
-  return next ?? ctx;
+  // Only the cubes changed: the data's range and columns (a scan of every post) are not asked
+  // again, in the foreground, at a moment an analyst may be clicking.
+  return { ...ctx, cubes: await loadCubeSet(engine) };
 }
