@@ -169,6 +169,11 @@ export interface FrameInForce {
   settings: WaveSettings;
   /** The signup series are still being computed. */
   pending: boolean;
+  /**
+   * New signup series are being computed (a new granularity or filter): the frame above is the
+   * last one, kept whole until they are in (not the old series read at the new granularity).
+   */
+  stale: boolean;
 }
 
 /** The frame of the surge for the state's granularity and settings. */
@@ -178,13 +183,14 @@ export function useFrame(ctx: QueryContext, state: ViewState): FrameInForce {
   const { all, mine } = useSeriesPair(ctx, g, 'signups', null);
   const filtered = hasSegments(ctx);
   const inSegment = filtered && state.detectInSegment;
+  const stale = all.isLoading || mine.isLoading;
   // A new context (a date range) recomputes the frame: the same frame keeps its objects.
   const { frame, view, coverage } = useSettled(
     useMemo(
       () => frameAndView(all.data, mine.data, filtered, inSegment, settings, g, ctx),
       [all.data, mine.data, filtered, inSegment, settings, g, ctx],
     ),
-    true,
+    !stale,
   );
   const start = surgeStart(frame, state.surgeStart);
   const surgeUtcMs = useMemo(
@@ -204,6 +210,7 @@ export function useFrame(ctx: QueryContext, state: ViewState): FrameInForce {
     spans,
     settings,
     pending: !all.data || !mine.data,
+    stale,
   };
 }
 

@@ -376,6 +376,36 @@ describe('exploring the sample', () => {
     expect(errors).toEqual([]);
   });
 
+  it('asks for the mix of a new granularity once, after the frame it depends on', async () => {
+    const { page, errors } = await openPage(browser, inject('baseUrl'));
+    // The statements the page sends, as its SQL trace writes them on the console.
+    await page.evaluate(() => sessionStorage.setItem('surgescope:trace', '1'));
+    await page.reload();
+    const sql: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'debug' && m.text().startsWith('[sql')) sql.push(m.text());
+    });
+    await loadSample(page);
+    await showView(page, 'Content mix');
+    sql.length = 0;
+    // No view has computed the month frame yet: the mix and the surge window depend on it.
+    await control(page, 'Granularity').selectOption('month');
+    await multiple(page, 'all authors')
+      .locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value', {
+        hasText: /^\d{4}-\d{2}$/,
+      })
+      .first()
+      .waitFor(T);
+    await showView(page, 'Content mix', false);
+    const asked = sql.filter((s) => !s.includes(' bg]'));
+    const mixes = asked.filter((s) => /date_trunc\('month', u\) AS bk, CASE WHEN newcomer/.test(s));
+    const windows = asked.filter((s) => s.includes("SELECT '' AS bk"));
+    // It used to ask with the new granularity and the old surge start first, then again.
+    expect(mixes, asked.join('\n')).toHaveLength(1);
+    expect(windows, asked.join('\n')).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
   it('labels the zoomed Waves axis with dates inside the range only', async () => {
     const { page, errors } = await openPage(
       browser,

@@ -138,6 +138,7 @@ export function MixView(props: ViewProps) {
   const latest = drift ? lastCompleteDrift(drift, group, completeBefore(ctx, dataG)) : null;
   const loadingMix =
     frame.pending ||
+    frame.stale ||
     mix.isLoading ||
     ranking.result.isLoading ||
     (fromState === null && (baseline.isLoading || surge.isLoading));

@@ -8,6 +8,7 @@ import type { FrameInForce } from '../../hooks/use-analysis.ts';
 import { ctxKey } from '../../hooks/use-analysis.ts';
 import { withCubes } from '../../hooks/cube-session.ts';
 import { useQuery } from '../../hooks/use-query.ts';
+import { sameFields, useSettled } from '../../hooks/use-settled.ts';
 import type { QueryResult } from '../../hooks/use-query.ts';
 import { wholeData } from '../../metrics/analysis.ts';
 import { contentMix, windowMix } from '../../metrics/mix.ts';
@@ -72,13 +73,20 @@ export interface MixQueries {
 
 export function useMixQueries(
   ctx: QueryContext,
-  g: Granularity,
+  granularity: Granularity,
   frame: FrameInForce,
   moversFrom: string | null,
   moversTo: string | null,
 ): MixQueries {
   const ready = !frame.pending;
-  const surgeUtcMs = frame.surgeUtcMs;
+  // The mix and its windows follow the frame: while the frame for a new granularity is being
+  // computed they keep the last one's inputs (cached), instead of asking for the new
+  // granularity with the old surge start and asking again when the new one is in.
+  const { g, surgeUtcMs, inForce } = useSettled(
+    { g: granularity, surgeUtcMs: frame.surgeUtcMs, inForce: frame.frame },
+    !frame.stale,
+    sameFields,
+  );
   const mix = useQuery(
     `mix:${ctxKey(ctx)}:${g}:${surgeUtcMs}`,
     async (engine): Promise<MixData> => ({
@@ -93,9 +101,9 @@ export function useMixQueries(
     () => ({ ...ctx, filters: { ...ctx.filters, from: null, to: null } }),
     [ctx],
   );
-  const base = frame.frame?.baseline;
+  const base = inForce?.baseline;
   const baselineWindow = base ? { from: base.from, to: base.to } : null;
-  const surgeWindow = defaultMoversWindow(frame.frame, ctx, g);
+  const surgeWindow = defaultMoversWindow(inForce, ctx, g);
   const moversWindow = { from: moversFrom ?? surgeWindow.from, to: moversTo ?? surgeWindow.to };
   const baseline = useWindowMix(unranged, baselineWindow, ready);
   const surge = useWindowMix(unranged, surgeWindow, ready);
