@@ -279,7 +279,7 @@ export function WavesView(props: ViewProps) {
         </ChartFrame>
         {/* After the view, the chart and its overview, in a task of its own (use-stage.tsx). */}
         <StagedList
-          stageKey={chart.mine.data?.points}
+          stageKey={drawn.series}
           after={3}
           items={[
             {
