@@ -174,6 +174,8 @@ export interface FrameInForce {
    * last one, kept whole until they are in (not the old series read at the new granularity).
    */
   stale: boolean;
+  /** The granularity the frame is for: the state's, once its series are in. */
+  granularity: ViewState['granularity'];
 }
 
 /** The frame of the surge for the state's granularity and settings. */
@@ -185,9 +187,12 @@ export function useFrame(ctx: QueryContext, state: ViewState): FrameInForce {
   const inSegment = filtered && state.detectInSegment;
   const stale = all.isLoading || mine.isLoading;
   // A new context (a date range) recomputes the frame: the same frame keeps its objects.
-  const { frame, view, coverage } = useSettled(
+  const { frame, view, coverage, granularity } = useSettled(
     useMemo(
-      () => frameAndView(all.data, mine.data, filtered, inSegment, settings, g, ctx),
+      () => ({
+        ...frameAndView(all.data, mine.data, filtered, inSegment, settings, g, ctx),
+        granularity: g,
+      }),
       [all.data, mine.data, filtered, inSegment, settings, g, ctx],
     ),
     !stale,
@@ -197,7 +202,10 @@ export function useFrame(ctx: QueryContext, state: ViewState): FrameInForce {
     () => (start === null ? null : labelToUtcMs(start, ctx.tz)),
     [start, ctx.tz],
   );
-  const spans = useMemo(() => groupSpans(frame, start, g, ctx.tz), [frame, start, g, ctx.tz]);
+  const spans = useMemo(
+    () => groupSpans(frame, start, granularity, ctx.tz),
+    [frame, start, granularity, ctx.tz],
+  );
   return {
     all,
     mine,
@@ -211,6 +219,7 @@ export function useFrame(ctx: QueryContext, state: ViewState): FrameInForce {
     settings,
     pending: !all.data || !mine.data,
     stale,
+    granularity,
   };
 }
 

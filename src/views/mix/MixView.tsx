@@ -61,7 +61,7 @@ export function MixView(props: ViewProps) {
   const frame = useFrame(ctx, state);
   const ranking = useCategoryRanking(ctx);
   const { ranked, colorOf } = ranking;
-  const q = useMixQueries(ctx, g, frame, state.moversFrom, state.moversTo);
+  const q = useMixQueries(ctx, frame, state.moversFrom, state.moversTo);
   const { mix, baseline, surge, movers } = q;
   const rows = mix.data?.rows;
 

@@ -8,7 +8,6 @@ import type { FrameInForce } from '../../hooks/use-analysis.ts';
 import { ctxKey } from '../../hooks/use-analysis.ts';
 import { withCubes } from '../../hooks/cube-session.ts';
 import { useQuery } from '../../hooks/use-query.ts';
-import { sameFields, useSettled } from '../../hooks/use-settled.ts';
 import type { QueryResult } from '../../hooks/use-query.ts';
 import { wholeData } from '../../metrics/analysis.ts';
 import { contentMix, windowMix } from '../../metrics/mix.ts';
@@ -73,20 +72,15 @@ export interface MixQueries {
 
 export function useMixQueries(
   ctx: QueryContext,
-  granularity: Granularity,
   frame: FrameInForce,
   moversFrom: string | null,
   moversTo: string | null,
 ): MixQueries {
   const ready = !frame.pending;
-  // The mix and its windows follow the frame: while the frame for a new granularity is being
-  // computed they keep the last one's inputs (cached), instead of asking for the new
-  // granularity with the old surge start and asking again when the new one is in.
-  const { g, surgeUtcMs, inForce } = useSettled(
-    { g: granularity, surgeUtcMs: frame.surgeUtcMs, inForce: frame.frame },
-    !frame.stale,
-    sameFields,
-  );
+  // The mix and its windows are for the frame's granularity: while the frame for a new one is
+  // computed they stay the last frame's (cached), instead of asking for the new granularity
+  // with the old surge start and asking again when the new frame is in.
+  const { granularity: g, surgeUtcMs, frame: inForce } = frame;
   const mix = useQuery(
     `mix:${ctxKey(ctx)}:${g}:${surgeUtcMs}`,
     async (engine): Promise<MixData> => ({
