@@ -25,37 +25,38 @@ import { onConnectionChange } from '../db/clickhouse-connection.ts';
 import type { QueryResult } from './use-query.ts';
 
 /**
- * The loaded data's range and columns, asked once per engine and data version: a filter or a
+ * The loaded data's range and columns, read once per engine and data version: a filter or a
  * date range does not change them, and asking again put five round trips to the worker (one
- * of them a min/max over every post, 50-130 ms at scale 50) before every filtered redraw.
+ * of them a min/max over every post, 50-130 ms at scale 50) before every filtered redraw. Once
+ * read, the value is kept too, so a filter or a date range builds its context in the render
+ * that takes the input (`contextNow`): the view draws once with its new state instead of once
+ * with the old context and again when the new one arrives.
  */
-const loaded = new WeakMap<Engine, { version: number; data: Promise<LoadedData | null> }>();
+let loaded: {
+  engine: Engine;
+  version: number;
+  data: Promise<LoadedData | null>;
+  value?: LoadedData | null;
+} | null = null;
+onConnectionChange(() => {
+  loaded = null;
+});
+
 export function loadedData(engine: Engine, version: number): Promise<LoadedData | null> {
-  const known = loaded.get(engine);
-  if (known && known.version === version) return known.data;
-  const data = loadData(engine);
-  loaded.set(engine, { version, data });
-  data.then(
-    (d) => {
-      if (d && loaded.get(engine)?.data === data) lastLoaded = { engine, version, data: d };
+  if (loaded && loaded.engine === engine && loaded.version === version) return loaded.data;
+  const slot: NonNullable<typeof loaded> = { engine, version, data: loadData(engine) };
+  loaded = slot;
+  slot.data.then(
+    (value) => {
+      slot.value = value;
     },
     // A failure is not kept: the next ask tries again.
     () => {
-      if (loaded.get(engine)?.data === data) loaded.delete(engine);
+      if (loaded === slot) loaded = null;
     },
   );
-  return data;
+  return slot.data;
 }
-
-/**
- * The data last read, with its engine and version. A filter or a date range then builds its
- * context in the render that takes the input (`contextNow`), so the view draws once with its
- * new state instead of once with the old context and again when the new one arrives.
- */
-let lastLoaded: { engine: Engine; version: number; data: LoadedData } | null = null;
-onConnectionChange(() => {
-  lastLoaded = null;
-});
 
 /** Filters naming columns the data does not have are dropped here, not sent to SQL. */
 function stateContext(engine: Engine, data: LoadedData, state: ViewState): QueryContext {
@@ -66,8 +67,9 @@ function stateContext(engine: Engine, data: LoadedData, state: ViewState): Query
 
 /** The context for the state now, when this version's data has been read already. */
 export function contextNow(state: ViewState, version: number): QueryContext | null {
-  if (!lastLoaded || lastLoaded.version !== version) return null;
-  return stateContext(lastLoaded.engine, lastLoaded.data, state);
+  const slot = loaded;
+  if (!slot?.value || slot.version !== version) return null;
+  return stateContext(slot.engine, slot.value, state);
 }
 
 /** The query context for the loaded data and the state's zone and filters. */
