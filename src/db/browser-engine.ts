@@ -18,6 +18,7 @@ import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import { OWN_TABLES, START_SQL, UPLOAD_DIR, lockDownSql, sqlIdent, tableToRows } from './engine.ts';
 import type { Engine, FileSource, Row, RunOptions, SqlParam } from './engine.ts';
 import { createLanes } from './lanes.ts';
+import { inWorker } from './worker-clock.ts';
 
 const BUNDLES: duckdb.DuckDBBundles = {
   mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
@@ -100,26 +101,6 @@ const tracing = () => {
     return false;
   }
 };
-
-/**
- * Milliseconds the page has spent waiting on DuckDB's worker (a statement sent and its result
- * not yet back; overlapping statements count once), on <html data-sql-ms> when the worker goes
- * idle. `npm run bench` reads it to split a click's time between the worker and the main thread.
- */
-let waiting = 0;
-let waitingSince = 0;
-let waitedMs = 0;
-async function inWorker<T>(work: () => Promise<T>): Promise<T> {
-  if (waiting++ === 0) waitingSince = performance.now();
-  try {
-    return await work();
-  } finally {
-    if (--waiting === 0) {
-      waitedMs += performance.now() - waitingSince;
-      document.documentElement.dataset.sqlMs = waitedMs.toFixed(1);
-    }
-  }
-}
 
 /** Tests and benchmarks can ask for an in-memory database (sessionStorage, per tab). */
 const memoryOnly = () => {
