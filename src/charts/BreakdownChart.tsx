@@ -3,6 +3,7 @@ import { memo, useMemo } from 'react';
 import { ComposedChart, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { HorizontalGrid } from './grid.tsx';
 import { SeriesTooltip, SwatchLegend } from './legend.tsx';
+import type { LegendItem } from './legend.tsx';
 import { ScaleAnchor, StackedAreas, niceCeiling } from './stacked-areas.tsx';
 import { formatAxis, formatBucket, formatCount } from '../format/format.ts';
 import { colorAt } from './palette.ts';
@@ -24,13 +25,13 @@ function BreakdownTooltip(props: {
   active: boolean;
   label: unknown;
   rows: readonly Row[];
-  values: readonly string[];
+  items: readonly LegendItem[];
   granularity: 'hour' | 'day' | 'week' | 'month';
 }) {
   const row = props.active ? props.rows[Math.round(Number(props.label))] : undefined;
   if (!row) return null;
-  const rows = props.values
-    .map((v, j) => ({ key: v, label: v, color: colorAt(j), value: count(row.bucket, v) }))
+  const rows = props.items
+    .map((item) => ({ ...item, value: count(row.bucket, item.key) }))
     .filter((r) => r.value > 0)
     .reverse()
     .map((r) => ({ ...r, value: formatCount(r.value) }));
@@ -101,7 +102,7 @@ function BreakdownChartImpl({
               active={active}
               label={at}
               rows={rows}
-              values={values}
+              items={items}
               granularity={granularity}
             />
           )}

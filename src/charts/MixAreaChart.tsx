@@ -77,7 +77,7 @@ const shareOf = (p: MixPoint, j: number) => p.shares[j] ?? 0;
 function MixAreaChartImpl(props: MixAreaChartProps) {
   const { axis, points, series, colorOf } = props;
   const byX = useMemo(() => new Map(points.map((p) => [p.x, p])), [points]);
-  // The short label is written on each path (and so into exports), as recharts did.
+  // The series with their colours: the export legend's items and the areas' paths.
   const legendItems = useMemo(
     () => series.map((s) => ({ key: s.key, label: s.label, color: colorOf(s.category) })),
     [series, colorOf],
